@@ -1,0 +1,171 @@
+"""The benchmark app, written once per framework with the same behaviour.
+
+Every app answers the four :data:`REQUESTS` with the same status, content type and
+body (JSON is compared after parsing, since frameworks format it differently). All
+three render the page with Jinja2 from a named in-memory template, autoescaped.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+FRAMEWORKS = ("protoweb", "flask", "bottle")
+FRAMEWORK_TITLES = {"protoweb": "protoweb", "flask": "Flask", "bottle": "Bottle"}
+
+PAGE_TEMPLATE = "<ul>{% for i in items %}<li>{{ i }}</li>{% endfor %}</ul>"
+TEMPLATES = {"page.html": PAGE_TEMPLATE}
+JSON_PAYLOAD = {"ok": True, "n": 1, "name": "x"}
+
+
+def page_items(n: int) -> list[str]:
+    """The 20 items the page lists; each needs escaping."""
+    return [f"<item {k} & {n}>" for k in range(20)]
+
+
+def expected_page(n: int) -> str:
+    items = "".join(f"<li>{html.escape(i, quote=False)}</li>" for i in page_items(n))
+    return f"<ul>{items}</ul>"
+
+
+@dataclass(frozen=True)
+class BenchRequest:
+    """One request of the benchmark and the response every app must give to it."""
+
+    label: str
+    path: str
+    content_type: str
+    body: str | None = None
+    json_body: Any = None
+    uses_template: bool = False
+
+    def check(self, status: str, headers: list[tuple[str, str]], body: bytes) -> None:
+        """Raise :class:`ValueError` naming what differs from the expected response."""
+        if not status.startswith("200"):
+            raise ValueError(f"{self.label}: status {status!r}, expected 200")
+        content_type = next(
+            (value for name, value in headers if name.lower() == "content-type"), ""
+        )
+        if not content_type.startswith(self.content_type):
+            raise ValueError(
+                f"{self.label}: content type {content_type!r},"
+                f" expected {self.content_type!r}"
+            )
+        if self.json_body is not None:
+            try:
+                matches = json.loads(body) == self.json_body
+            except ValueError:
+                matches = False
+        else:
+            matches = body.decode("utf-8", "replace") == self.body
+        if not matches:
+            expected = self.body if self.json_body is None else self.json_body
+            raise ValueError(f"{self.label}: body {body[:200]!r}, expected {expected!r}")
+
+
+REQUESTS = (
+    BenchRequest("GET /", "/", "text/html", body="Hello, World!"),
+    BenchRequest("GET /user/<name>", "/user/alice", "text/html", body="Hello alice"),
+    BenchRequest(
+        "GET /page/<int:n>",
+        "/page/7",
+        "text/html",
+        body=expected_page(7),
+        uses_template=True,
+    ),
+    BenchRequest("GET /json", "/json", "application/json", json_body=JSON_PAYLOAD),
+)
+
+
+def build_protoweb() -> WSGIApp:
+    from protoweb import App, render_template
+
+    app = App("bench")
+    app.templates["page.html"] = PAGE_TEMPLATE
+
+    @app.route("/")
+    def index() -> str:
+        return "Hello, World!"
+
+    @app.route("/user/<name>")
+    def user(name: str) -> str:
+        return f"Hello {name}"
+
+    @app.route("/page/<int:n>")
+    def page(n: int) -> str:
+        return render_template("page.html", items=page_items(n), n=n)
+
+    @app.route("/json")
+    def json_view() -> dict[str, Any]:
+        return {"ok": True, "n": 1, "name": "x"}
+
+    return app  # type: ignore[no-any-return]
+
+
+def build_flask() -> WSGIApp:
+    from flask import Flask, render_template
+    from jinja2 import DictLoader
+
+    app = Flask("bench")
+    app.jinja_env.loader = DictLoader(TEMPLATES)
+
+    @app.route("/")
+    def index() -> str:
+        return "Hello, World!"
+
+    @app.route("/user/<name>")
+    def user(name: str) -> str:
+        return f"Hello {name}"
+
+    @app.route("/page/<int:n>")
+    def page(n: int) -> str:
+        return render_template("page.html", items=page_items(n), n=n)
+
+    @app.route("/json")
+    def json_view() -> dict[str, Any]:
+        return {"ok": True, "n": 1, "name": "x"}
+
+    return app
+
+
+def build_bottle() -> WSGIApp:
+    import bottle
+    from jinja2 import DictLoader, Environment
+
+    app = bottle.Bottle()
+    env = Environment(loader=DictLoader(TEMPLATES), autoescape=True)
+
+    @app.route("/")
+    def index() -> str:
+        return "Hello, World!"
+
+    @app.route("/user/<name>")
+    def user(name: str) -> str:
+        return f"Hello {name}"
+
+    @app.route("/page/<n:int>")
+    def page(n: int) -> str:
+        return env.get_template("page.html").render(items=page_items(n), n=n)
+
+    @app.route("/json")
+    def json_view() -> dict[str, Any]:
+        return {"ok": True, "n": 1, "name": "x"}
+
+    return app  # type: ignore[no-any-return]
+
+
+BUILDERS: dict[str, Callable[[], WSGIApp]] = {
+    "protoweb": build_protoweb,
+    "flask": build_flask,
+    "bottle": build_bottle,
+}
+
+
+def build_app(framework: str) -> WSGIApp:
+    """Import ``framework`` and return the benchmark app written with it."""
+    return BUILDERS[framework]()

@@ -1,0 +1,93 @@
+"""Static files: an in-memory dict first, then the ``static/`` folder.
+
+Both are served under ``/static/<path>`` with an ETag and conditional (304)
+responses. A path can never leave the folder: Werkzeug's ``safe_join`` refuses
+``..``, absolute paths and drive letters, and the in-memory dict is a plain lookup.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import posixpath
+from collections.abc import Callable, Iterator, MutableMapping
+from typing import Any
+
+from werkzeug.exceptions import NotFound
+from werkzeug.utils import send_from_directory
+from werkzeug.wrappers import Response
+
+
+class StaticFile:
+    """One in-memory static file, with its type and ETag worked out once."""
+
+    __slots__ = ("data", "mimetype", "etag")
+
+    def __init__(self, name: str, data: bytes) -> None:
+        self.data = data
+        self.mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        self.etag = hashlib.sha1(data, usedforsecurity=False).hexdigest()
+
+
+def check_static_name(name: str) -> str:
+    """Refuse a name that could point outside the static folder."""
+    normal = posixpath.normpath(name)
+    if (
+        not name
+        or "\\" in name
+        or "\x00" in name
+        or normal.startswith(("/", ".."))
+        or normal != name.strip("/")
+        or normal == "."
+    ):
+        raise ValueError(
+            f"static file name {name!r} is not allowed: use a relative path such as"
+            " 'css/site.css', without '..'"
+        )
+    return normal
+
+
+class StaticStore(MutableMapping[str, bytes]):
+    """``app.static_files``: file contents by name (str is stored as UTF-8)."""
+
+    def __init__(self, on_change: Callable[[str], None]) -> None:
+        self._files: dict[str, StaticFile] = {}
+        self._on_change = on_change
+
+    def __setitem__(self, name: str, data: bytes | str) -> None:
+        name = check_static_name(name)
+        if isinstance(data, str):
+            data = data.encode()
+        self._files[name] = StaticFile(name, bytes(data))
+        self._on_change(name)
+
+    def __getitem__(self, name: str) -> bytes:
+        return self._files[name].data
+
+    def __delitem__(self, name: str) -> None:
+        del self._files[name]
+        self._on_change(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+    def get_file(self, name: str) -> StaticFile | None:
+        return self._files.get(name)
+
+
+def serve_static(
+    store: StaticStore, folder: str, filename: str, environ: dict[str, Any]
+) -> Response:
+    """The response for ``/static/<filename>``: memory first, then the folder."""
+    memory = store.get_file(filename)
+    if memory is not None:
+        response = Response(memory.data, mimetype=memory.mimetype)
+        response.set_etag(memory.etag)
+        return response.make_conditional(environ)
+    try:
+        return send_from_directory(folder, filename, environ)
+    except (NotFound, OSError, ValueError):
+        raise NotFound() from None
