@@ -1,0 +1,100 @@
+"""The request log: a bounded ring buffer of what the live server answered.
+
+The notebook panel, the REPL toolbar and ``%protoweb log`` read it; the exporter
+turns its records into tests. Subscribers are called from the server's threads.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+logger = logging.getLogger("protoweb.devtools")
+
+#: Bodies longer than this are not kept (the record says so).
+BODY_LIMIT = 64 * 1024
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One request and what the app answered."""
+
+    time: float
+    method: str
+    path: str
+    query_string: str
+    status: int
+    duration_ms: float
+    endpoint: str | None = None
+    request_headers: tuple[tuple[str, str], ...] = ()
+    request_body: bytes = b""
+    content_type: str | None = None
+    response_body: bytes | None = None
+    error: str | None = None
+    error_type: str | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        """The path with its query string."""
+        return f"{self.path}?{self.query_string}" if self.query_string else self.path
+
+    def summary(self) -> str:
+        """``GET /hello 200 1.2 ms`` (and the error's type when there was one)."""
+        line = f"{self.method} {self.url} {self.status} {self.duration_ms:.1f} ms"
+        return f"{line} {self.error_type}" if self.error_type else line
+
+
+Subscriber = Callable[[RequestRecord], None]
+
+
+class RequestLog:
+    """The latest ``capacity`` records, and callbacks told of each new one."""
+
+    def __init__(self, capacity: int = 200) -> None:
+        self._records: deque[RequestRecord] = deque(maxlen=capacity)
+        self._subscribers: tuple[Subscriber, ...] = ()
+        self._lock = threading.Lock()
+        self.total = 0
+
+    def append(self, record: RequestRecord) -> None:
+        with self._lock:
+            self._records.append(record)
+            self.total += 1
+        for subscriber in self._subscribers:
+            try:
+                subscriber(record)
+            except Exception:
+                logger.exception("request log subscriber %r failed", subscriber)
+
+    def records(self, last: int | None = None) -> list[RequestRecord]:
+        """The records kept, oldest first (only the ``last`` N if given)."""
+        with self._lock:
+            records = list(self._records)
+        return records[-last:] if last else records
+
+    def errors(self) -> list[RequestRecord]:
+        """The records whose view raised."""
+        return [record for record in self.records() if record.error]
+
+    def latest(self) -> RequestRecord | None:
+        with self._lock:
+            return self._records[-1] if self._records else None
+
+    def clear(self) -> None:
+        with self._lock:
+            self._records.clear()
+
+    def subscribe(self, subscriber: Subscriber) -> None:
+        """Call ``subscriber(record)`` (from a server thread) for each new record."""
+        self._subscribers = (*self._subscribers, subscriber)
+
+    def unsubscribe(self, subscriber: Subscriber) -> None:
+        self._subscribers = tuple(s for s in self._subscribers if s is not subscriber)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._records)
