@@ -2,7 +2,9 @@
 
 Every app answers the four :data:`REQUESTS` with the same status, content type and
 body (JSON is compared after parsing, since frameworks format it differently). All
-three render the page with Jinja2 from a named in-memory template, autoescaped.
+three render the page with Jinja2 from a named in-memory template, autoescaped. Every
+view counts its calls in a :data:`ViewCalls` dict, so a framework that skipped calling
+the view (a response cache) would be caught, not timed.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+ViewCalls = dict[str, int]
 
 FRAMEWORKS = ("protoweb", "flask", "bottle")
 FRAMEWORK_TITLES = {"protoweb": "protoweb", "flask": "Flask", "bottle": "Bottle"}
@@ -39,6 +42,7 @@ class BenchRequest:
 
     label: str
     path: str
+    view: str
     content_type: str
     body: str | None = None
     json_body: Any = None
@@ -65,24 +69,31 @@ class BenchRequest:
             matches = body.decode("utf-8", "replace") == self.body
         if not matches:
             expected = self.body if self.json_body is None else self.json_body
-            raise ValueError(f"{self.label}: body {body[:200]!r}, expected {expected!r}")
+            raise ValueError(
+                f"{self.label}: body {body[:200]!r}, expected {expected!r}"
+            )
 
 
 REQUESTS = (
-    BenchRequest("GET /", "/", "text/html", body="Hello, World!"),
-    BenchRequest("GET /user/<name>", "/user/alice", "text/html", body="Hello alice"),
+    BenchRequest("GET /", "/", "index", "text/html", body="Hello, World!"),
+    BenchRequest(
+        "GET /user/<name>", "/user/alice", "user", "text/html", body="Hello alice"
+    ),
     BenchRequest(
         "GET /page/<int:n>",
         "/page/7",
+        "page",
         "text/html",
         body=expected_page(7),
         uses_template=True,
     ),
-    BenchRequest("GET /json", "/json", "application/json", json_body=JSON_PAYLOAD),
+    BenchRequest(
+        "GET /json", "/json", "json_view", "application/json", json_body=JSON_PAYLOAD
+    ),
 )
 
 
-def build_protoweb() -> WSGIApp:
+def build_protoweb(calls: ViewCalls) -> WSGIApp:
     from protoweb import App, render_template
 
     app = App("bench")
@@ -90,24 +101,28 @@ def build_protoweb() -> WSGIApp:
 
     @app.route("/")
     def index() -> str:
+        calls["index"] += 1
         return "Hello, World!"
 
     @app.route("/user/<name>")
     def user(name: str) -> str:
+        calls["user"] += 1
         return f"Hello {name}"
 
     @app.route("/page/<int:n>")
     def page(n: int) -> str:
+        calls["page"] += 1
         return render_template("page.html", items=page_items(n), n=n)
 
     @app.route("/json")
     def json_view() -> dict[str, Any]:
+        calls["json_view"] += 1
         return {"ok": True, "n": 1, "name": "x"}
 
-    return app  # type: ignore[no-any-return]
+    return app
 
 
-def build_flask() -> WSGIApp:
+def build_flask(calls: ViewCalls) -> WSGIApp:
     from flask import Flask, render_template
     from jinja2 import DictLoader
 
@@ -116,24 +131,28 @@ def build_flask() -> WSGIApp:
 
     @app.route("/")
     def index() -> str:
+        calls["index"] += 1
         return "Hello, World!"
 
     @app.route("/user/<name>")
     def user(name: str) -> str:
+        calls["user"] += 1
         return f"Hello {name}"
 
     @app.route("/page/<int:n>")
     def page(n: int) -> str:
+        calls["page"] += 1
         return render_template("page.html", items=page_items(n), n=n)
 
     @app.route("/json")
     def json_view() -> dict[str, Any]:
+        calls["json_view"] += 1
         return {"ok": True, "n": 1, "name": "x"}
 
     return app
 
 
-def build_bottle() -> WSGIApp:
+def build_bottle(calls: ViewCalls) -> WSGIApp:
     import bottle
     from jinja2 import DictLoader, Environment
 
@@ -142,30 +161,35 @@ def build_bottle() -> WSGIApp:
 
     @app.route("/")
     def index() -> str:
+        calls["index"] += 1
         return "Hello, World!"
 
     @app.route("/user/<name>")
     def user(name: str) -> str:
+        calls["user"] += 1
         return f"Hello {name}"
 
     @app.route("/page/<n:int>")
     def page(n: int) -> str:
+        calls["page"] += 1
         return env.get_template("page.html").render(items=page_items(n), n=n)
 
     @app.route("/json")
     def json_view() -> dict[str, Any]:
+        calls["json_view"] += 1
         return {"ok": True, "n": 1, "name": "x"}
 
-    return app  # type: ignore[no-any-return]
+    return app
 
 
-BUILDERS: dict[str, Callable[[], WSGIApp]] = {
+BUILDERS: dict[str, Callable[[ViewCalls], WSGIApp]] = {
     "protoweb": build_protoweb,
     "flask": build_flask,
     "bottle": build_bottle,
 }
 
 
-def build_app(framework: str) -> WSGIApp:
-    """Import ``framework`` and return the benchmark app written with it."""
-    return BUILDERS[framework]()
+def build_app(framework: str) -> tuple[WSGIApp, ViewCalls]:
+    """Import ``framework``; return the benchmark app written with it and its counts."""
+    calls = {request.view: 0 for request in REQUESTS}
+    return BUILDERS[framework](calls), calls

@@ -43,9 +43,7 @@ class Target:
 
 def machine_info() -> str:
     """One paragraph: date, machine, Python and the versions of what is compared."""
-    versions = ", ".join(
-        f"{name} {_version(name)}" for name in DISTRIBUTIONS
-    )
+    versions = ", ".join(f"{name} {_version(name)}" for name in DISTRIBUTIONS)
     cpus = os.cpu_count()
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cpus
     date = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -97,7 +95,9 @@ def throughput_table(result: ThroughputResult) -> str:
         row = [f"`{request.label}`"]
         row += [f"{_median(result, name, request.label):,.0f}" for name in frameworks]
         if "protoweb" in frameworks:
-            row += [_format_ratio(ratio(result, request.label, name)) for name in ratios]
+            row += [
+                _format_ratio(ratio(result, request.label, name)) for name in ratios
+            ]
         rows.append(row)
     title = (
         f"WSGI throughput, requests/s (median of {result.rounds} rounds"
@@ -109,7 +109,10 @@ def throughput_table(result: ThroughputResult) -> str:
 def replace_table(result: ReplaceResult) -> str:
     rows = [
         ["`add_url_rule` replacing one endpoint", _format_ms(result.replace)],
-        ["replacement plus the next request to it", _format_ms(result.replace_and_serve)],
+        [
+            "replacement plus the next request to it",
+            _format_ms(result.replace_and_serve),
+        ],
     ]
     title = (
         f"Route replacement in protoweb, app with {ROUTE_COUNT} routes"
@@ -159,8 +162,10 @@ def targets(results: Results) -> list[Target]:
     if results.replace is not None:
         for name, seconds in (
             ("route replacement ≤ 1 ms", results.replace.replace),
-            ("route replacement plus next request ≤ 1 ms",
-             results.replace.replace_and_serve),
+            (
+                "route replacement plus next request ≤ 1 ms",
+                results.replace.replace_and_serve,
+            ),
         ):
             found.append(
                 Target(name, _format_ms(seconds), seconds <= REPLACE_TARGET_SECONDS)
@@ -215,7 +220,9 @@ def _section(title: str, body: str) -> str:
 
 
 def _table(header: list[str], rows: list[list[str]], numeric_from: int = 99) -> str:
-    align = ["---:" if column >= numeric_from else "---" for column in range(len(header))]
+    align = [
+        "---:" if column >= numeric_from else "---" for column in range(len(header))
+    ]
     lines = [header, align, *rows]
     return "\n".join("| " + " | ".join(line) + " |" for line in lines)
 

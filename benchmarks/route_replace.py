@@ -19,6 +19,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+
 from . import BenchmarkError
 from .subprocesses import REPO_ROOT, python_env
 from .wsgi_calls import call, make_environ

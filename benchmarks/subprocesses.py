@@ -15,13 +15,15 @@ BYTECODE_CACHE = Path(tempfile.gettempdir()) / "protoweb-benchmarks-pycache"
 def python_env() -> dict[str, str]:
     """The environment for a child interpreter: this checkout first on the path.
 
-    Children keep their bytecode caches under :data:`BYTECODE_CACHE`, for every
-    package alike, so benchmark runs write nothing into the source tree.
+    Children read and write bytecode caches under :data:`BYTECODE_CACHE` only, for
+    every package alike (even where ``PYTHONDONTWRITEBYTECODE`` is set), so imports
+    are timed warm and fairly, and nothing is written into the source tree.
     """
     env = dict(os.environ)
     path = env.get("PYTHONPATH")
     env["PYTHONPATH"] = str(REPO_ROOT) + (os.pathsep + path if path else "")
     env["PYTHONPYCACHEPREFIX"] = str(BYTECODE_CACHE)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.pop("PYTHONSTARTUP", None)
     return env
 

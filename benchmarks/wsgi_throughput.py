@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from . import BenchmarkError
-from .apps import REQUESTS, WSGIApp, build_app
+from .apps import REQUESTS, BenchRequest, ViewCalls, WSGIApp, build_app
 from .subprocesses import start_module
 from .wsgi_calls import call, call_and_discard, make_environ
 
@@ -37,13 +37,16 @@ def check_responses(app: WSGIApp) -> None:
         request.check(*call(app, make_environ(request.path)))
 
 
-def requests_per_second(app: WSGIApp, path: str, seconds: float) -> float:
-    """Serve ``GET path`` for about ``seconds`` and return requests per second.
+def requests_per_second(
+    app: WSGIApp, calls: ViewCalls, request: BenchRequest, seconds: float
+) -> float:
+    """Serve ``request`` for about ``seconds`` and return requests per second.
 
     Requests run in batches sized to ~10 ms, so reading the clock costs nothing
-    measurable.
+    measurable. Raises :class:`ValueError` unless the view ran once per request.
     """
-    base_environ = make_environ(path)
+    base_environ = make_environ(request.path)
+    calls_before = calls[request.view]
     batch = 8
     served = 0
     start = time.perf_counter()
@@ -55,6 +58,12 @@ def requests_per_second(app: WSGIApp, path: str, seconds: float) -> float:
         now = time.perf_counter()
         served += batch
         if now >= deadline:
+            view_calls = calls[request.view] - calls_before
+            if view_calls != served:
+                raise ValueError(
+                    f"{request.label}: {served} requests served,"
+                    f" but the view ran {view_calls} times"
+                )
             return served / (now - start)
         per_request = (now - batch_start) / batch
         batch = max(1, int(BATCH_SECONDS / per_request)) if per_request else batch * 2
@@ -65,7 +74,7 @@ def worker_main(framework: str) -> None:
     protocol = sys.stdout
     sys.stdout = sys.stderr
     try:
-        app = build_app(framework)
+        app, calls = build_app(framework)
         check_responses(app)
     except Exception:
         _send(protocol, {"error": traceback.format_exc()})
@@ -77,8 +86,9 @@ def worker_main(framework: str) -> None:
             return
         try:
             if command["cmd"] == "run":
-                path = REQUESTS[command["request"]].path
-                _send(protocol, {"rps": requests_per_second(app, path, command["seconds"])})
+                request = REQUESTS[command["request"]]
+                rps = requests_per_second(app, calls, request, command["seconds"])
+                _send(protocol, {"rps": rps})
             elif command["cmd"] == "check":
                 check_responses(app)
                 _send(protocol, {"ok": True})

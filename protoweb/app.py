@@ -6,11 +6,11 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from werkzeug.exceptions import HTTPException, InternalServerError
-from werkzeug.routing import RequestRedirect
+from werkzeug.routing import RequestRedirect, Rule
 from werkzeug.test import Client, EnvironBuilder
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
@@ -137,7 +137,9 @@ class App:
             if existing is not None and existing.view is view_func:
                 updated = existing.with_rule(compiled)
             else:
-                updated = Endpoint(name, view_func, (compiled,), provide_automatic_options)
+                updated = Endpoint(
+                    name, view_func, (compiled,), provide_automatic_options
+                )
             self._table = table.replace(updated)
         self._changed("route", name)
 
@@ -307,11 +309,11 @@ class App:
         if by_method is not None:
             endpoint = by_method.get(environ["REQUEST_METHOD"])
         if endpoint is not None:
-            args: dict[str, Any] = {}
+            args: Mapping[str, Any] = {}
         else:
-            rule, args = context.url_adapter().match(return_rule=True)
+            rule, args = self._match(context, environ, table)
             endpoint = table.endpoints[rule.endpoint]
-            context.view_args = args
+            context.view_args = dict(args)
             if environ["REQUEST_METHOD"] == "OPTIONS" and endpoint.auto_options:
                 return self._options_response(context)
         context.endpoint = endpoint.name
@@ -323,6 +325,21 @@ class App:
         if endpoint.takes_request:
             return endpoint.view(request=context.request, **args)
         return endpoint.view(**args)
+
+    @staticmethod
+    def _match(
+        context: RequestContext, environ: dict[str, Any], table: RouteTable
+    ) -> tuple[Rule, Mapping[str, Any]]:
+        path = environ.get("PATH_INFO") or "/"
+        if not path.isascii():
+            path = path.encode("latin-1").decode("utf-8", "replace")
+        try:
+            return table.matcher.match(
+                path, environ["REQUEST_METHOD"], return_rule=True
+            )
+        except RequestRedirect:
+            # The redirect's URL needs this request's host and root.
+            return context.url_adapter().match(return_rule=True)
 
     def _options_response(self, context: RequestContext) -> Response:
         response = self.response_class()
@@ -396,7 +413,7 @@ class App:
     # Contexts, URLs and templates outside a request.
 
     def app_context(self) -> AppContext:
-        """A context for ``url_for``, ``render_template`` and ``g`` outside a request."""
+        """A context for ``url_for``, templates and ``g`` outside a request."""
         return AppContext(self)
 
     def test_request_context(self, *args: Any, **kwargs: Any) -> RequestContext:

@@ -33,7 +33,9 @@ def _serve(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="protoweb", description=__doc__)
-    parser.add_argument("--version", action="version", version=f"protoweb {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"protoweb {__version__}"
+    )
     commands = parser.add_subparsers(dest="command")
     serve = commands.add_parser("serve", help="serve an app (module:app), blocking")
     serve.add_argument("app", help="the app to serve, as module:attribute")

@@ -29,7 +29,9 @@ class Config(dict[str, Any]):
         super().__init__(DEFAULTS)
         self.update(overrides)
 
-    def from_mapping(self, mapping: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    def from_mapping(
+        self, mapping: dict[str, Any] | None = None, **kwargs: Any
+    ) -> None:
         """Take the upper-case keys of ``mapping`` and ``kwargs``, as Flask does."""
         for key, value in {**(mapping or {}), **kwargs}.items():
             if key.isupper():

@@ -91,6 +91,8 @@ class AppContext:
 class RequestContext(AppContext):
     """Everything one request needs, each part made only when first asked for."""
 
+    environ: dict[str, Any]
+
     __slots__ = (
         "environ",
         "endpoint",
@@ -145,7 +147,8 @@ def current_context() -> AppContext:
     except LookupError:
         raise RuntimeError(
             "Working outside of application context: call this inside a view, or"
-            " inside 'with app.app_context():' (or use app.url_for / app.render_template)."
+            " inside 'with app.app_context():'"
+            " (or use app.url_for / app.render_template)."
         ) from None
 
 

@@ -118,8 +118,10 @@ def to_response(
         )
     if isinstance(rv, _WerkzeugResponse):
         response = rv
-    elif isinstance(rv, (str, bytes, bytearray)):
+    elif isinstance(rv, (str, bytes)):
         response = response_class(rv)
+    elif isinstance(rv, bytearray):
+        response = response_class(bytes(rv))
     elif isinstance(rv, (dict, list)):
         response = response_class(dumps_json(rv), mimetype=JSON_TYPE)
     elif isinstance(rv, Iterator):
@@ -167,4 +169,6 @@ def make_response(*args: Any) -> _WerkzeugResponse:
         return Response()
     rv = args[0] if len(args) == 1 else args
     context = current_context()
-    return to_response(rv, getattr(context, "endpoint", None), context.app.response_class)
+    return to_response(
+        rv, getattr(context, "endpoint", None), context.app.response_class
+    )

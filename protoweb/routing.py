@@ -17,6 +17,7 @@ from werkzeug.routing import Map, Rule
 
 ViewFunc = Callable[..., Any]
 
+
 class Endpoint:
     """A view and the rules that lead to it, prepared for a fast call."""
 
@@ -37,9 +38,7 @@ class Endpoint:
 
     def with_rule(self, rule: Rule) -> Endpoint:
         """A copy of this endpoint that also answers ``rule``."""
-        return Endpoint(
-            self.name, self.view, (*self.rules, rule), self.auto_options
-        )
+        return Endpoint(self.name, self.view, (*self.rules, rule), self.auto_options)
 
     def __repr__(self) -> str:
         rules = ", ".join(rule.rule for rule in self.rules)
@@ -118,7 +117,7 @@ class RouteTable:
     it does not answer (variables, redirects, 405, OPTIONS) goes to Werkzeug.
     """
 
-    __slots__ = ("endpoints", "map", "static")
+    __slots__ = ("endpoints", "map", "static", "matcher")
 
     def __init__(self, endpoints: Mapping[str, Endpoint]) -> None:
         self.endpoints: Mapping[str, Endpoint] = endpoints
@@ -134,6 +133,9 @@ class RouteTable:
                             by_method.setdefault(method, endpoint)
         self.map.update()
         self.static = static
+        #: An adapter for matching only: matching does not depend on the host, so
+        #: one adapter serves every request; redirects are built per request.
+        self.matcher = self.map.bind("localhost")
 
     def replace(self, endpoint: Endpoint) -> RouteTable:
         """A new table where ``endpoint`` is added or replaces its namesake."""

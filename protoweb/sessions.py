@@ -71,7 +71,9 @@ class CookieSessionInterface:
             return
         config = app.config
         name = config["SESSION_COOKIE_NAME"]
-        path = config.get("SESSION_COOKIE_PATH") or config.get("APPLICATION_ROOT") or "/"
+        path = (
+            config.get("SESSION_COOKIE_PATH") or config.get("APPLICATION_ROOT") or "/"
+        )
         if not session:
             response.delete_cookie(name, path=path)
             return

@@ -39,7 +39,9 @@ class TemplateStore(MutableMapping[str, str]):
 
     def __setitem__(self, name: str, source: str) -> None:
         if not isinstance(source, str):
-            raise TypeError(f"template {name!r} must be a str, not {type(source).__name__}")
+            raise TypeError(
+                f"template {name!r} must be a str, not {type(source).__name__}"
+            )
         try:
             self._environment.parse(source, name)
         except _JinjaSyntaxError as error:
@@ -83,13 +85,18 @@ class AppLoader(BaseLoader):
         if source is not None:
             return source, None, lambda: sources.get(template) is source
         try:
-            return self.folder.get_source(environment, template)
+            text, filename, on_disk = self.folder.get_source(environment, template)
         except TemplateNotFound:
             raise TemplateNotFound(
                 template,
                 f"template {template!r} is neither in app.templates nor in"
                 f" {os.path.join(self.folder.searchpath[0], '')}",
             ) from None
+
+        def uptodate() -> bool:
+            return template not in sources and (on_disk is None or on_disk())
+
+        return text, filename, uptodate
 
     def list_templates(self) -> list[str]:
         names = set(self.store._sources)

@@ -16,7 +16,7 @@ def url_for(
     _external: bool | None = None,
     **values: Any,
 ) -> str:
-    """The URL of ``endpoint`` with ``values`` for its variables (others go in the query).
+    """The URL of ``endpoint``, ``values`` filling its variables (the rest: query).
 
     In a request the URL is relative to the request's root (``SCRIPT_NAME`` and a
     proxy's prefix included); outside one it uses ``SERVER_NAME``,
