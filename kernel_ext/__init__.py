@@ -1,4 +1,8 @@
-"""The IPython side of protoweb: magics, the session, the panel and the REPL."""
+"""The IPython side of protoweb: magics, the session, the panel and the REPL.
+
+Nothing here is imported by :mod:`protoweb`; ``%load_ext protoweb`` imports it
+lazily through :func:`protoweb.load_ipython_extension`.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,21 @@ from typing import Any
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    raise NotImplementedError("the notebook extension is not built yet")
+    """``%load_ext protoweb``: see :mod:`kernel_ext.extension`."""
+    from .extension import load_ipython_extension as load
+
+    load(ipython)
 
 
 def unload_ipython_extension(ipython: Any) -> None:
-    return None
+    """``%unload_ext protoweb``: remove every hook and stop the server."""
+    from .extension import unload_ipython_extension as unload
+
+    unload(ipython)
+
+
+def current_session(shell: Any = None) -> Any:
+    """The loaded extension's :class:`~kernel_ext.session.Session`, or ``None``."""
+    from .extension import current_session as session
+
+    return session(shell)

@@ -107,6 +107,11 @@ def parse_route_line(line: str, name: str | None = None) -> RouteSpec:
         words = shlex.split(line)
     except ValueError as error:
         raise RouteLineError(f"cannot read the %%route line: {error}") from None
+    return parse_route_words(words, name)
+
+
+def parse_route_words(words: list[str], name: str | None = None) -> RouteSpec:
+    """:func:`parse_route_line` for a line already split into words."""
     if len(words) == 1:
         methods, rule = ("GET",), words[0]
     elif len(words) == 2:
@@ -117,18 +122,20 @@ def parse_route_line(line: str, name: str | None = None) -> RouteSpec:
             " %%route GET,POST /items/<int:id>"
         )
     if not rule.startswith("/"):
-        raise RouteLineError(f"route {rule!r} is not a valid rule: it must start with '/'")
+        raise RouteLineError(
+            f"route {rule!r} is not a valid rule: it must start with '/'"
+        )
     endpoint = check_identifier(name) if name else endpoint_for(rule, methods)
+    variables = rule_variables(rule)
+    if len(set(variables)) != len(variables):
+        raise RouteLineError(f"route {rule!r} is not a valid rule: a variable twice")
     try:
         compile_rule(rule, endpoint, set(methods))
-    except ValueError as error:
+    except (ValueError, SyntaxError) as error:
         raise RouteLineError(str(error)) from None
-    variables = rule_variables(rule)
     for variable in variables:
         if keyword.iskeyword(variable) or variable == "request":
             raise RouteLineError(
                 f"rule variable {variable!r} cannot be a parameter name; rename it"
             )
-    if len(set(variables)) != len(variables):
-        raise RouteLineError(f"route {rule!r} names a variable twice")
     return RouteSpec(methods, rule, endpoint)

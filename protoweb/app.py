@@ -254,7 +254,7 @@ class App:
         self._listeners = (*self._listeners, listener)
 
     def remove_change_listener(self, listener: ChangeListener) -> None:
-        self._listeners = tuple(x for x in self._listeners if x is not listener)
+        self._listeners = tuple(x for x in self._listeners if x != listener)
 
     def _changed(self, kind: str, name: str) -> None:
         for listener in self._listeners:
@@ -316,7 +316,7 @@ class App:
             context.view_args = dict(args)
             if environ["REQUEST_METHOD"] == "OPTIONS" and endpoint.auto_options:
                 return self._options_response(context)
-        context.endpoint = endpoint.name
+        context.endpoint = environ[ENVIRON_ENDPOINT] = endpoint.name
         if self._before:
             for hook in tuple(self._before.values()):
                 early = hook()

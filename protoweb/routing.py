@@ -88,7 +88,7 @@ def compile_rule(
     try:
         compiled = Rule(rule, endpoint=endpoint, methods=methods, **options)
         compiled.bind(RULE_FACTORY)
-    except (ValueError, LookupError) as error:
+    except (ValueError, LookupError, SyntaxError) as error:
         raise ValueError(f"route {rule!r} is not a valid rule: {error}") from None
     return compiled
 

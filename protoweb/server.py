@@ -1,17 +1,28 @@
-"""Serving: the live server in a background thread, and a blocking ``run``."""
+"""Serving: the live server in a background thread, and a blocking ``run``.
+
+The live server is Werkzeug's threaded server with HTTP/1.1 keep-alive
+(:mod:`protoweb.devtools.keepalive`), run from a daemon thread and owned by a
+:class:`LiveServer`; in dev mode the dev tools (:mod:`protoweb.devtools`) wrap the
+app. ``run`` is Werkzeug's plain ``run_simple``, without either.
+"""
 
 from __future__ import annotations
 
 import errno
-import socket
 import threading
 from typing import TYPE_CHECKING, Any
 
-from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.serving import run_simple as _werkzeug_run_simple
+
+from .devtools.log import RequestLog
+from .devtools.reload import ReloadHub
 
 if TYPE_CHECKING:
     from .app import App
+    from .devtools.keepalive import LiveHTTPServer
+
+#: Seconds :meth:`LiveServer.stop` waits for requests still being answered.
+STOP_GRACE_SECONDS = 2.0
 
 
 class PortInUseError(OSError):
@@ -27,24 +38,22 @@ class PortInUseError(OSError):
         self.port = port
 
 
-def _port_is_free(host: str, port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError:
-            return False
-    return True
+def bind_server(
+    host: str, port: int, app: Any, *, request_timeout: float = 10.0
+) -> LiveHTTPServer:
+    """The live server's HTTP server bound to ``host:port``.
 
-
-def bind_server(host: str, port: int, app: Any) -> BaseWSGIServer:
-    """Werkzeug's threaded server bound to ``host:port``, or :class:`PortInUseError`.
-
-    Werkzeug prints a message and calls ``sys.exit`` when the port is taken; that
-    is turned into an exception a caller can handle.
+    :raises PortInUseError: the port is taken (Werkzeug would print a message and
+        call ``sys.exit``; this is an exception a caller can handle).
     """
+    from .devtools.keepalive import BindError, LiveHTTPServer
+
     try:
-        return make_server(host, port, app, threaded=True)
+        return LiveHTTPServer(host, port, app, request_timeout=request_timeout)
+    except BindError as error:
+        if error.error.errno == errno.EADDRINUSE:
+            raise PortInUseError(host, port) from None
+        raise error.error from None
     except SystemExit:
         raise PortInUseError(host, port) from None
 
@@ -55,17 +64,42 @@ class LiveServer:
     :param app: the :class:`~protoweb.App` to serve.
     :param host: the interface to bind; loopback unless told otherwise.
     :param port: ``0`` picks a free port; a restart takes the same one again.
+    :param dev: wrap the app in the dev tools: request log, traceback pages,
+        live reload, a default ``MAX_CONTENT_LENGTH``, trusted loopback proxies.
+    :param request_timeout: seconds a connection may idle, or stall mid-request,
+        before it is closed.
+
+    .. code-block:: python
+
+        server = LiveServer(app).start()
+        server.url                      # 'http://127.0.0.1:54321'
+        server.request_log.latest()     # RequestRecord(method='GET', path='/', ...)
+        server.stop()                   # returns once the port is closed
     """
 
     def __init__(
-        self, app: App, host: str = "127.0.0.1", port: int = 0, *, dev: bool = True
+        self,
+        app: App,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        dev: bool = True,
+        request_timeout: float = 10.0,
     ) -> None:
         self.app = app
         self.host = host
         self.port = port
         self.dev = dev
-        self._server: BaseWSGIServer | None = None
+        self.request_timeout = request_timeout
+        #: Every request answered in dev mode; kept across restarts.
+        self.request_log = RequestLog()
+        #: The live-reload stream; fed by the app's change listener while running.
+        self.reload_hub = ReloadHub()
+        # One bound method, so that remove_change_listener (by identity) finds it.
+        self._notify_change = self.reload_hub.notify
+        self._server: LiveHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._lock = threading.RLock()
 
     def __repr__(self) -> str:
         state = self.url if self.running else "stopped"
@@ -81,45 +115,79 @@ class LiveServer:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
 
+    @property
+    def connection_count(self) -> int:
+        """Open connections (keep-alive ones and live-reload streams included)."""
+        server = self._server
+        return server.connection_count if server is not None else 0
+
     def wsgi_app(self) -> Any:
         """The WSGI callable actually served (the app, with dev tools when on)."""
-        return self.app
+        if not self.dev:
+            return self.app
+        from .devtools.middleware import DevTools
+
+        return DevTools(self.app, self.request_log, self.reload_hub)
 
     def start(self) -> LiveServer:
-        """Bind the port and serve in a daemon thread; returns once accepting."""
-        if self.running:
-            return self
-        server = bind_server(self.host, self.port, self.wsgi_app())
-        self.port = server.server_port
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.1},
-            name=f"protoweb-server-{self.port}",
-            daemon=True,
-        )
-        self._thread.start()
-        self.app.server = self
+        """Bind the port and serve in a daemon thread; returns once accepting.
+
+        :raises PortInUseError: the port is taken.
+        """
+        with self._lock:
+            if self.running:
+                return self
+            server = bind_server(
+                self.host,
+                self.port,
+                self.wsgi_app(),
+                request_timeout=self.request_timeout,
+            )
+            self.port = server.server_port
+            self._server = server
+            self._thread = threading.Thread(
+                target=server.serve_forever,
+                name=f"protoweb-server-{self.port}",
+                daemon=True,
+            )
+            self.reload_hub.open()
+            if self.dev:
+                self.app.add_change_listener(self._notify_change)
+            self._thread.start()
+            server.wait_serving()
+            self.app.server = self
         return self
 
     def stop(self) -> None:
-        """Stop serving and close the socket; returns once the port is free."""
-        server, thread = self._server, self._thread
-        self._server = self._thread = None
-        if server is not None:
-            server.shutdown()
-            server.server_close()
-        if thread is not None:
-            thread.join(timeout=5)
-        if self.app.server is self:
-            self.app.server = None
+        """Stop serving, close the port and every open connection.
+
+        Returns once the listening socket is closed and the connections' threads
+        have ended (a view still running after :data:`STOP_GRACE_SECONDS` is left to
+        finish on its own, its connection already shut).
+        """
+        with self._lock:
+            server, thread = self._server, self._thread
+            self._server = self._thread = None
+            self.app.remove_change_listener(self._notify_change)
+            self.reload_hub.close()
+            if server is not None:
+                server.shutdown()
+                server.server_close()
+                server.close_connections(STOP_GRACE_SECONDS)
+            if thread is not None:
+                thread.join()
+            if self.app.server is self:
+                self.app.server = None
 
     def restart(self) -> LiveServer:
-        """Stop, then start again on the same port when it is free."""
-        self.stop()
-        if not _port_is_free(self.host, self.port):
-            self.port = 0
-        return self.start()
+        """Stop, then start again on the same port, or a free one if it was taken."""
+        with self._lock:
+            self.stop()
+            try:
+                return self.start()
+            except PortInUseError:
+                self.port = 0
+                return self.start()
 
     def __enter__(self) -> LiveServer:
         return self.start()

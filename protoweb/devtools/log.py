@@ -10,7 +10,8 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
+from typing import Any
 
 logger = logging.getLogger("protoweb.devtools")
 
@@ -36,17 +37,40 @@ class RequestRecord:
     error: str | None = None
     error_type: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    #: The response's headers as the app sent them (no live-reload changes).
+    response_headers: tuple[tuple[str, str], ...] = ()
+    #: The request had a body that was not kept (longer than the limit, or chunked).
+    request_body_truncated: bool = False
 
     @property
     def url(self) -> str:
         """The path with its query string."""
         return f"{self.path}?{self.query_string}" if self.query_string else self.path
 
+    @classmethod
+    def make(cls, **values: Any) -> RequestRecord:
+        """``RequestRecord(**values)``, in a quarter of the time.
+
+        The live server makes one record per request; a frozen dataclass's
+        ``__init__`` sets each field through ``object.__setattr__``, which costs
+        more than the rest of the request log.
+        """
+        record = object.__new__(cls)
+        attributes = record.__dict__
+        attributes.update(_FIELD_DEFAULTS)
+        attributes["extra"] = {}
+        attributes.update(values)
+        return record
+
     def summary(self) -> str:
         """``GET /hello 200 1.2 ms`` (and the error's type when there was one)."""
         line = f"{self.method} {self.url} {self.status} {self.duration_ms:.1f} ms"
         return f"{line} {self.error_type}" if self.error_type else line
 
+
+_FIELD_DEFAULTS = {
+    f.name: f.default for f in fields(RequestRecord) if f.default is not MISSING
+}
 
 Subscriber = Callable[[RequestRecord], None]
 
@@ -93,7 +117,8 @@ class RequestLog:
         self._subscribers = (*self._subscribers, subscriber)
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
-        self._subscribers = tuple(s for s in self._subscribers if s is not subscriber)
+        # ``!=``, not ``is not``: a bound method is a new object at each access.
+        self._subscribers = tuple(s for s in self._subscribers if s != subscriber)
 
     def __len__(self) -> int:
         with self._lock:

@@ -248,3 +248,25 @@ def test_hot_replacement_under_concurrency(app):
 def test_app_repr_counts_routes():
     app = App("x")
     assert repr(app) == "<App 'x': 1 routes>"
+
+
+@pytest.mark.parametrize("rule", ["/x/<a>/<a>", "/x/<int:n", "/x/<nope:n>"])
+def test_werkzeug_rule_errors_become_value_errors(app, rule):
+    with pytest.raises(ValueError, match="not a valid rule"):
+        app.add_url_rule(rule, "e", lambda **kwargs: "")
+
+
+def test_bound_method_listener_can_be_removed(app):
+    class Listener:
+        def __init__(self):
+            self.heard = 0
+
+        def hear(self, kind, name):
+            self.heard += 1
+
+    listener = Listener()
+    app.add_change_listener(listener.hear)
+    app.templates["a.html"] = "a"
+    app.remove_change_listener(listener.hear)
+    app.templates["b.html"] = "b"
+    assert listener.heard == 1

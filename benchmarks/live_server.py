@@ -1,0 +1,300 @@
+"""Throughput of the live server over loopback, against Flask's development server.
+
+``python -m benchmarks.live_server`` starts each server in a process of its own,
+checks that it answers the four benchmark requests (:data:`benchmarks.apps.REQUESTS`)
+correctly, then loads it with wrk (``/usr/bin/wrk``) in interleaved rounds, so
+that drift in the machine's speed affects every server alike. Two figures per
+server and request:
+
+- requests per second as wrk sees them (wrk runs on the same machine);
+- the server process's CPU time per request (from ``/proc/PID/stat``), which is
+  what the dev tools' cost is judged on: it is not disturbed by wrk or by other
+  programs sharing the CPUs.
+
+Servers: ``protoweb`` (``app.serve()``, dev tools on), ``protoweb-nodev``
+(``app.serve(dev=False)``), and ``flask`` (Flask's development server, as
+``app.run(threaded=True)`` starts it, its console log sent to /dev/null).
+
+``python -m benchmarks.live_server serve NAME`` is one server process (used by the
+parent): it prints ``ready PORT`` and serves until its stdin closes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import BenchmarkError
+from .apps import REQUESTS, build_app
+from .subprocesses import python_env
+
+SERVERS = ("protoweb", "protoweb-nodev", "flask")
+TITLES = {
+    "protoweb": "protoweb `app.serve()` (dev tools on)",
+    "protoweb-nodev": "protoweb `app.serve(dev=False)`",
+    "flask": "Flask development server",
+}
+FLASK_RATIO_TARGET = 2.0
+DEV_COST_TARGET = 0.10
+RESULTS_FILE = Path(__file__).with_name("results_live.md")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _wsgi_app(framework: str) -> Any:
+    built = build_app(framework)
+    return built[0] if isinstance(built, tuple) else built
+
+
+def serve(name: str) -> None:
+    """Serve the benchmark app as server ``name`` until stdin closes."""
+    import threading
+
+    if name == "flask":
+        import logging
+
+        from werkzeug.serving import make_server
+
+        logging.getLogger("werkzeug").setLevel(logging.INFO)
+        flask_app = _wsgi_app("flask")
+        server = make_server("127.0.0.1", 0, flask_app, threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        port = server.server_port
+    else:
+        from protoweb.server import LiveServer
+
+        live = LiveServer(_wsgi_app("protoweb"), dev=name == "protoweb").start()
+        port = live.port
+    print(f"ready {port}", flush=True)
+    sys.stdin.read()
+
+
+@dataclass
+class ServerProcess:
+    """One server under test, in its own process."""
+
+    name: str
+    process: subprocess.Popen[str]
+    port: int
+
+    @classmethod
+    def start(cls, name: str) -> ServerProcess:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.live_server", "serve", name],
+            cwd=Path(__file__).resolve().parent.parent,
+            env=python_env(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        if not line.startswith("ready "):
+            process.kill()
+            raise BenchmarkError(f"server {name} did not start: {line!r}")
+        return cls(name, process, int(line.split()[1]))
+
+    def cpu_seconds(self) -> float:
+        with open(f"/proc/{self.process.pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+    def check(self) -> None:
+        """Raise :class:`BenchmarkError` unless every request is answered right."""
+        for request in REQUESTS:
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+            try:
+                connection.request("GET", request.path)
+                response = connection.getresponse()
+                body = response.read()
+                status = f"{response.status} {response.reason}"
+                try:
+                    request.check(status, response.getheaders(), body)
+                except ValueError as error:
+                    raise BenchmarkError(f"{self.name}: {error}") from None
+            finally:
+                connection.close()
+
+    def stop(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+@dataclass
+class Sample:
+    rps: float
+    cpu_us: float
+
+
+@dataclass
+class LiveResult:
+    """Samples by server, then by request label."""
+
+    samples: dict[str, dict[str, list[Sample]]] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def median_rps(self, server: str, label: str) -> float:
+        return statistics.median(s.rps for s in self.samples[server][label])
+
+    def median_cpu(self, server: str, label: str) -> float:
+        return statistics.median(s.cpu_us for s in self.samples[server][label])
+
+
+_WRK_RPS = re.compile(r"Requests/sec:\s+([\d.]+)")
+_WRK_TOTAL = re.compile(r"(\d+) requests in")
+
+
+def run_wrk(
+    url: str, seconds: int, connections: int, threads: int = 1
+) -> tuple[float, int]:
+    """wrk's requests per second and request count for ``url``; errors raise."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise BenchmarkError("wrk is not installed (apt-get install wrk)")
+    output = subprocess.run(
+        [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    if "Non-2xx" in output:
+        raise BenchmarkError(f"wrk saw error responses from {url}:\n{output}")
+    rps, total = _WRK_RPS.search(output), _WRK_TOTAL.search(output)
+    if rps is None or total is None:
+        raise BenchmarkError(f"cannot read wrk's output:\n{output}")
+    return float(rps.group(1)), int(total.group(1))
+
+
+def measure(
+    servers: tuple[str, ...] = SERVERS,
+    rounds: int = 3,
+    seconds: int = 2,
+    connections: int = 8,
+) -> LiveResult:
+    """Start every server, check it, and load it with wrk in interleaved rounds."""
+    result = LiveResult(
+        settings={"rounds": rounds, "seconds": seconds, "connections": connections}
+    )
+    processes = [ServerProcess.start(name) for name in servers]
+    try:
+        for process in processes:
+            process.check()
+            result.samples[process.name] = {r.label: [] for r in REQUESTS}
+            run_wrk(f"http://127.0.0.1:{process.port}/", 1, connections)
+        for _ in range(rounds):
+            for request in REQUESTS:
+                for process in processes:
+                    before = process.cpu_seconds()
+                    url = f"http://127.0.0.1:{process.port}{request.path}"
+                    rps, total = run_wrk(url, seconds, connections)
+                    cpu = process.cpu_seconds() - before
+                    sample = Sample(rps, cpu / max(total, 1) * 1e6)
+                    result.samples[process.name][request.label].append(sample)
+    finally:
+        for process in processes:
+            process.stop()
+    return result
+
+
+def render(result: LiveResult) -> str:
+    """The markdown table and the two targets."""
+    names = list(result.samples)
+    header = "| request | " + " | ".join(TITLES[n] for n in names) + " |"
+    lines = [
+        header,
+        "|---|" + "---:|" * len(names),
+    ]
+    for request in REQUESTS:
+        cells = [
+            f"{result.median_rps(n, request.label):,.0f} req/s"
+            f" ({result.median_cpu(n, request.label):.0f} µs CPU)"
+            for n in names
+        ]
+        lines.append(f"| `{request.label}` | " + " | ".join(cells) + " |")
+    lines.append("")
+    if "protoweb" in names and "flask" in names:
+        ratios = [
+            result.median_rps("protoweb", r.label) / result.median_rps("flask", r.label)
+            for r in REQUESTS
+        ]
+        worst = min(ratios)
+        verdict = "met" if worst >= FLASK_RATIO_TARGET else "MISSED"
+        lines.append(
+            f"- Live server (dev tools on) vs Flask's development server: "
+            f"{', '.join(f'{x:.1f}x' for x in ratios)} "
+            f"(target at least {FLASK_RATIO_TARGET:.0f}x: {verdict})."
+        )
+    if "protoweb" in names and "protoweb-nodev" in names:
+        costs = [
+            result.median_cpu("protoweb", r.label)
+            / result.median_cpu("protoweb-nodev", r.label)
+            - 1
+            for r in REQUESTS
+        ]
+        rps_costs = [
+            1
+            - result.median_rps("protoweb", r.label)
+            / result.median_rps("protoweb-nodev", r.label)
+            for r in REQUESTS
+        ]
+        worst = max(costs)
+        verdict = "met" if worst <= DEV_COST_TARGET else "MISSED"
+        lines.append(
+            "- Cost of the dev tools, in server CPU per request: "
+            f"{', '.join(f'{x:+.1%}' for x in costs)} "
+            f"(target at most {DEV_COST_TARGET:.0%}: {verdict}); "
+            f"in wrk's requests/s: {', '.join(f'{x:+.1%}' for x in rps_costs)}."
+        )
+    settings = result.settings
+    lines.append(
+        f"- wrk, {settings['connections']} keep-alive connections, one thread,"
+        f" {settings['seconds']} s per run, median of {settings['rounds']}"
+        " interleaved rounds; CPU is the server process's user+system time"
+        " divided by the requests wrk completed."
+    )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.live_server")
+    parser.add_argument("command", nargs="?", default="measure")
+    parser.add_argument("name", nargs="?", help="server to run (serve only)")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--servers", default=",".join(SERVERS))
+    parser.add_argument("--json", type=Path, metavar="FILE", help="save raw samples")
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        serve(args.name)
+        return 0
+    result = measure(
+        tuple(args.servers.split(",")), args.rounds, args.seconds, args.connections
+    )
+    print(render(result))
+    if args.json:
+        raw = {
+            server: {label: [vars(s) for s in samples] for label, samples in by.items()}
+            for server, by in result.samples.items()
+        }
+        args.json.write_text(json.dumps({"settings": result.settings, "samples": raw}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,255 @@
+"""Loading and unloading the extension: every hook registered has its removal.
+
+``%load_ext protoweb`` makes (or adopts) ``app``, starts the live server, registers
+the magics, the cell events, the app's change listener, the request-log
+subscriber, the ``%protoweb`` completer, the App display formatter, the thread
+output routing and an exit hook, and shows the panel. ``%unload_ext`` (and so
+``%reload_ext``) removes each of them and stops the server; the next load adopts
+the same app and history and takes the same port again.
+"""
+
+from __future__ import annotations
+
+import atexit
+import importlib
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from IPython.core.error import UsageError
+
+import protoweb
+from protoweb import App, LiveServer
+
+from . import render
+from .completion import make_matcher
+from .magics import ProtowebMagics
+from .panel import Panel, widgets_available
+from .session import Session, SessionHistory
+from .thread_output import ThreadOutput, current_parent_header
+
+#: Modules that define ``%protoweb`` verbs, imported before the magics are built.
+VERB_MODULES: list[str] = ["kernel_ext.verbs", "kernel_ext.edit"]
+
+#: The app's logger for views that raise; in a notebook the panel and
+#: ``%protoweb log`` show those errors, so it is kept from printing them again.
+VIEW_ERROR_LOGGER = "protoweb.app"
+
+APP_PREAMBLE = "from protoweb import App\n\napp = App(__name__)\n"
+REQUEST_PREAMBLE = "from protoweb import request\n"
+
+
+@dataclass
+class Retired:
+    """What an unloaded extension leaves for the next load in the same shell."""
+
+    app: App
+    history: SessionHistory
+    server: LiveServer | None
+
+
+_extensions: dict[int, Extension] = {}
+_retired: dict[int, Retired] = {}
+
+
+class Extension:
+    """The extension loaded into one shell: its session, panel and hooks."""
+
+    def __init__(self, shell: Any) -> None:
+        self.shell = shell
+        app, history, server = self._adopt()
+        self.session = Session(shell, app, history, server)
+        self.session.seed_cells(
+            list(getattr(shell.history_manager, "input_hist_raw", []))
+        )
+        in_kernel = getattr(shell, "kernel", None) is not None
+        self.panel = Panel(self.session, widgets_available(shell), in_kernel)
+        self.magics = ProtowebMagics(shell, self)
+        self.matcher = make_matcher(lambda: self.session)
+        self.thread_output: ThreadOutput | None = None
+        self._log: Any = None
+        # Bound methods are made anew at each attribute access, and some
+        # registries remove by identity: keep one of each.
+        self._pre_run_cell = self.session.pre_run_cell
+        self._post_run_cell = self.session.post_run_cell
+        self._app_changed = self.session.app_changed
+        self._record_added = self.panel.record_added
+        self._on_update = self._updated
+        self._shutdown = self.shutdown
+        self._formatters: dict[str, Any] = {}
+        self._quiet = logging.NullHandler()
+
+    def _adopt(self) -> tuple[App, SessionHistory, LiveServer | None]:
+        namespace = self.shell.user_ns
+        existing = namespace.get("app")
+        if existing is not None and not isinstance(existing, App):
+            raise UsageError(
+                "a variable named 'app' exists and is not a protoweb App; rename it"
+                " (or del app) and run %load_ext protoweb again"
+            )
+        retired = _retired.pop(id(self.shell), None)
+        history = SessionHistory()
+        server = None
+        if retired is not None:
+            if existing is retired.app:
+                history, server = retired.history, retired.server
+            else:
+                history.cells = retired.history.cells
+                history.failed_cells = retired.history.failed_cells
+        if existing is None:
+            existing = App("__main__")
+            self.shell.push({"app": existing})
+            history.preamble["app"] = APP_PREAMBLE
+        if "request" not in namespace:
+            self.shell.push({"request": protoweb.request})
+            history.preamble["request"] = REQUEST_PREAMBLE
+        return existing, history, server
+
+    def load(self) -> None:
+        shell, session = self.shell, self.session
+        _, warning = session.start()
+        shell.events.register("pre_run_cell", self._pre_run_cell)
+        shell.events.register("post_run_cell", self._post_run_cell)
+        session.app.add_change_listener(self._app_changed)
+        session.add_update_listener(self._on_update)
+        self._subscribe_log()
+        shell.register_magics(self.magics)
+        completer = getattr(shell, "Completer", None)
+        if completer is not None and hasattr(completer, "custom_matchers"):
+            completer.custom_matchers.append(self.matcher)
+        self._register_formatters()
+        header = current_parent_header()
+        if header is not None:
+            if self.panel.use_widgets:
+                header["msg_id"] = self.panel.output_id
+            self.thread_output = ThreadOutput(session.app, header)
+            self.thread_output.install()
+        if self.panel.updatable:
+            logging.getLogger(VIEW_ERROR_LOGGER).addHandler(self._quiet)
+        atexit.register(self._shutdown)
+        if warning:
+            print(f"warning: {warning}")
+        self.panel.show()
+
+    def unload(self) -> Retired:
+        shell, session = self.shell, self.session
+        atexit.unregister(self._shutdown)
+        logging.getLogger(VIEW_ERROR_LOGGER).removeHandler(self._quiet)
+        _unregister_event(shell, "pre_run_cell", self._pre_run_cell)
+        _unregister_event(shell, "post_run_cell", self._post_run_cell)
+        session.app.remove_change_listener(self._app_changed)
+        session.remove_update_listener(self._on_update)
+        if self._log is not None:
+            self._log.unsubscribe(self._record_added)
+            self._log = None
+        _unregister_magics(shell, self.magics)
+        completer = getattr(shell, "Completer", None)
+        matchers = getattr(completer, "custom_matchers", None)
+        if matchers is not None and self.matcher in matchers:
+            matchers.remove(self.matcher)
+        self._unregister_formatters()
+        if self.thread_output is not None:
+            self.thread_output.uninstall()
+        self.panel.close()
+        session.stop()
+        return Retired(session.app, session.history, session.server)
+
+    def shutdown(self) -> None:
+        """Interpreter exit: stop the server so the port is free at once."""
+        self.panel.stop_updates()
+        self.session.stop()
+
+    def _updated(self) -> None:
+        self._subscribe_log()
+        self.panel.refresh()
+
+    def _subscribe_log(self) -> None:
+        log = self.session.log
+        if log is self._log:
+            return
+        if self._log is not None:
+            self._log.unsubscribe(self._record_added)
+        self._log = log
+        if log is not None:
+            log.subscribe(self._record_added)
+
+    def _register_formatters(self) -> None:
+        formatters = getattr(self.shell, "display_formatter", None)
+        if formatters is None:
+            return
+        html = formatters.formatters["text/html"]
+        text = formatters.formatters["text/plain"]
+        self._formatters = {
+            "text/html": html.for_type(App, render.app_html),
+            "text/plain": text.for_type(
+                App, lambda app, printer, cycle: printer.text(render.app_text(app))
+            ),
+        }
+
+    def _unregister_formatters(self) -> None:
+        formatters = getattr(self.shell, "display_formatter", None)
+        if formatters is None:
+            return
+        for mime, previous in self._formatters.items():
+            formatter = formatters.formatters[mime]
+            formatter.pop(App, None)
+            if previous is not None:
+                formatter.for_type(App, previous)
+        self._formatters = {}
+
+
+def _unregister_event(shell: Any, event: str, callback: Any) -> None:
+    try:
+        shell.events.unregister(event, callback)
+    except ValueError:
+        pass
+
+
+def _unregister_magics(shell: Any, magics: ProtowebMagics) -> None:
+    """Remove what ``register_magics`` added (IPython has no public inverse)."""
+    manager = shell.magics_manager
+    for kind in ("line", "cell"):
+        table = manager.magics[kind]
+        for name in list(table):
+            if getattr(table[name], "__self__", None) is magics:
+                del table[name]
+    if manager.registry.get(type(magics).__name__) is magics:
+        del manager.registry[type(magics).__name__]
+
+
+def load_ipython_extension(shell: Any) -> None:
+    """``%load_ext protoweb``."""
+    if id(shell) in _extensions:
+        return
+    for module in VERB_MODULES:
+        importlib.import_module(module)
+    extension = Extension(shell)
+    _extensions[id(shell)] = extension
+    try:
+        extension.load()
+    except BaseException:
+        _extensions.pop(id(shell), None)
+        _retired[id(shell)] = extension.unload()
+        raise
+
+
+def unload_ipython_extension(shell: Any) -> None:
+    """``%unload_ext protoweb``: remove every hook and stop the server."""
+    extension = _extensions.pop(id(shell), None)
+    if extension is not None:
+        _retired[id(shell)] = extension.unload()
+
+
+def current_extension(shell: Any = None) -> Extension | None:
+    """The extension loaded into ``shell`` (default: the running IPython)."""
+    if shell is None:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    return _extensions.get(id(shell)) if shell is not None else None
+
+
+def current_session(shell: Any = None) -> Session | None:
+    """The :class:`Session` of the loaded extension (what the exporter reads)."""
+    extension = current_extension(shell)
+    return extension.session if extension is not None else None

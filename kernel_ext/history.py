@@ -1,0 +1,75 @@
+"""What ran in the session, and the source of each definition, for the exporter.
+
+``Session.cells`` lists every executed cell in order; ``Session.definitions`` maps
+each endpoint to the source text of its view as ordinary decorated Python and
+the cell it came from.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import NamedTuple
+
+
+class CellRun(NamedTuple):
+    """One executed cell: ``(execution_count, cell_id, raw source)``."""
+
+    execution_count: int
+    cell_id: str | None
+    source: str
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A route, template or static file and where it was defined.
+
+    :param kind: ``"route"``, ``"template"`` or ``"static"``.
+    :param name: the endpoint, template name or static file name.
+    :param source: for a route, the view as ``@app.route(...)`` + ``def``; for a
+        template or static file, its text. ``None`` when it cannot be recovered
+        (a lambda, a view built by code).
+    :param cell_id: the front end's id for the cell (``None`` in a terminal).
+    :param execution_count: the ``In[N]`` of the run that made it.
+    :param magic: ``True`` if it came from ``%%route``/``%%template``/``%%static``.
+    """
+
+    kind: str
+    name: str
+    source: str | None
+    cell_id: str | None
+    execution_count: int | None
+    rules: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ()
+    filename: str | None = None
+    magic: bool = False
+
+    @property
+    def cell_label(self) -> str:
+        """``In [5]`` (and the cell id, shortened, when there is one)."""
+        label = f"In [{self.execution_count}]" if self.execution_count else "a cell"
+        return label
+
+
+def function_source(code: str, function_name: str) -> str | None:
+    """The text of the top-level ``def function_name`` in ``code``, decorators first.
+
+    ``code`` is a cell as it ran (IPython syntax already turned into Python); the
+    last definition wins, as it does when the cell runs.
+    """
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return None
+    found: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+    for node in tree.body:
+        if (
+            isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            and node.name == function_name
+        ):
+            found = node
+    if found is None or found.end_lineno is None:
+        return None
+    start = min([found.lineno, *(d.lineno for d in found.decorator_list)])
+    lines = code.splitlines()[start - 1 : found.end_lineno]
+    return "\n".join(lines) + "\n"

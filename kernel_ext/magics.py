@@ -1,0 +1,112 @@
+"""The magics: ``%%route``, ``%%template``, ``%%static`` and ``%protoweb``.
+
+Each parses its line, then calls the session (the engine); bad input is a
+``UsageError`` with one clear message, and nothing is registered or replaced.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from IPython.core.error import UsageError
+from IPython.core.magic import (
+    Magics,
+    cell_magic,
+    line_magic,
+    magics_class,
+    no_var_expand,
+)
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+
+from protoweb import TemplateSyntaxError
+
+from . import verbs
+from .compiler import CellCompileError
+from .rules import RouteLineError, parse_route_words
+
+if TYPE_CHECKING:
+    from .extension import Extension
+
+
+@magics_class
+class ProtowebMagics(Magics):
+    """The notebook's way to define and inspect a protoweb app."""
+
+    def __init__(self, shell: Any, ext: Extension) -> None:
+        super().__init__(shell)
+        self.ext = ext
+        type(self).protoweb.__doc__ = verbs.help_text()
+
+    @no_var_expand
+    @magic_arguments()
+    @argument(
+        "words",
+        nargs="+",
+        metavar="[METHODS] RULE",
+        help="comma-separated methods (GET when left out), then the URL rule,"
+        " e.g. GET,POST /items/<int:id>",
+    )
+    @argument(
+        "--name",
+        default=None,
+        metavar="ENDPOINT",
+        help="the endpoint (and view function) name; by default the rule's"
+        " fixed segments joined by _ ('/' is index), after the methods when they"
+        " are not just GET",
+    )
+    @cell_magic
+    def route(self, line: str, cell: str) -> None:
+        """Make the cell body a view for RULE, live at once.
+
+        The rule's variables are local names, ``request`` is in scope, ``return``
+        works, and without one the last expression is the response. Re-running
+        the cell replaces the route.
+        """
+        args = parse_argstring(self.route, line)
+        try:
+            spec = parse_route_words(args.words, args.name)
+        except RouteLineError as error:
+            raise UsageError(f"%%route: {error}") from None
+        try:
+            compiled = self.ext.session.define_route(spec, cell)
+        except CellCompileError as error:
+            raise UsageError(f"%%route {spec.rule}: {error}") from None
+        if compiled.shadowed_global:
+            print(
+                f"note: the view is named {spec.endpoint!r}, like a global it uses;"
+                " an exported app would shadow it (pass --name to rename the view)"
+            )
+
+    @no_var_expand
+    @magic_arguments()
+    @argument("name", help="the template's name, e.g. index.html")
+    @cell_magic
+    def template(self, line: str, cell: str) -> None:
+        """Register the cell as the Jinja2 template NAME (``app.templates[NAME]``).
+
+        The template is checked at once; on a syntax error the previous version
+        stays.
+        """
+        args = parse_argstring(self.template, line)
+        try:
+            self.ext.session.define_template(args.name, cell)
+        except TemplateSyntaxError as error:
+            raise UsageError(f"%%template: {error}") from None
+
+    @no_var_expand
+    @magic_arguments()
+    @argument("name", help="the file's name under /static/, e.g. style.css")
+    @cell_magic
+    def static(self, line: str, cell: str) -> None:
+        """Serve the cell as the static file /static/NAME (``app.static_files``)."""
+        args = parse_argstring(self.static, line)
+        try:
+            self.ext.session.define_static(args.name, cell)
+        except ValueError as error:
+            raise UsageError(f"%%static: {error}") from None
+
+    @no_var_expand
+    @line_magic
+    def protoweb(self, line: str) -> Any:
+        """Replaced by the verb table's help when the magics are built."""
+        return verbs.run_line(self.ext, line)

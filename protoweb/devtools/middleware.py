@@ -1,0 +1,273 @@
+"""The dev tools as one WSGI middleware: log, error pages, live reload, limits.
+
+:class:`DevTools` wraps an :class:`~protoweb.App` on the live server (never in an
+export). For each request it
+
+- answers the reserved ``/__protoweb__/`` paths itself (the live-reload stream),
+  and 404s Werkzeug debugger URLs, so no debugger is ever reachable;
+- refuses a body over ``MAX_CONTENT_LENGTH`` (16 MiB when the app sets none) with
+  a 413;
+- honours ``X-Forwarded-For/-Proto/-Host/-Port/-Prefix`` from loopback peers only
+  (a proxy on the same machine, such as jupyter-server-proxy);
+- replaces the plain 500 of a view that raised with a traceback page;
+- injects the live-reload script into full HTML documents;
+- appends a :class:`~protoweb.devtools.log.RequestRecord` to the request log, with
+  the body as the view made it (no script, no traceback page).
+
+The common case (a small body returned in one piece) is handled without wrapping
+the response iterator; see :mod:`protoweb.devtools.recording`.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
+
+from werkzeug.exceptions import (
+    BadRequest,
+    ClientDisconnected,
+    HTTPException,
+    NotFound,
+    RequestEntityTooLarge,
+)
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from ..app import ENVIRON_ENDPOINT, ENVIRON_EXCEPTION
+from .log import BODY_LIMIT, RequestLog
+from .recording import Exchange, RecordingIterator
+from .reload import EVENTS_PATH, RESERVED_PREFIX, ReloadHub, inject, script_position
+from .traceback_page import format_traceback, render_traceback_page
+
+if TYPE_CHECKING:
+    from ..app import App
+    from ..responses import StartResponse
+
+#: ``MAX_CONTENT_LENGTH`` on the live server when the app's config leaves it unset.
+DEV_MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+#: HTML responses up to this size get the live-reload script.
+INJECT_LIMIT = 8 * 1024 * 1024
+
+_FORWARDED = (
+    "HTTP_X_FORWARDED_PREFIX",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_FORWARDED_PORT",
+)
+_EVENT_STREAM_HEADERS = [
+    ("Content-Type", "text/event-stream; charset=utf-8"),
+    ("Cache-Control", "no-store"),
+    ("X-Accel-Buffering", "no"),
+]
+
+
+def is_loopback(address: str | None) -> bool:
+    """Whether ``address`` (a ``REMOTE_ADDR``) is this machine."""
+    if not address:
+        return False
+    return address.startswith(("127.", "::ffff:127.")) or address == "::1"
+
+
+class DevTools:
+    """The live server's WSGI middleware around ``app``.
+
+    :param app: the app; its ``wsgi_app`` is looked up per request, so wrapping it
+        (``app.wsgi_app = mw(app.wsgi_app)``) keeps working.
+    :param request_log: where each request is recorded.
+    :param reload_hub: the live-reload stream the injected script listens to.
+    :param max_content_length: the body limit when the app's config sets none.
+    """
+
+    def __init__(
+        self,
+        app: App,
+        request_log: RequestLog,
+        reload_hub: ReloadHub,
+        *,
+        max_content_length: int = DEV_MAX_CONTENT_LENGTH,
+    ) -> None:
+        self.app = app
+        self.request_log = request_log
+        self.reload_hub = reload_hub
+        self.max_content_length = max_content_length
+        self._behind_proxy = ProxyFix(
+            self.serve, x_for=1, x_proto=1, x_host=1, x_port=1, x_prefix=1
+        )
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: StartResponse
+    ) -> Iterable[bytes]:
+        for key in _FORWARDED:
+            if key in environ:
+                if is_loopback(environ.get("REMOTE_ADDR")):
+                    return self._behind_proxy(environ, start_response)
+                break
+        return self.serve(environ, start_response)
+
+    def serve(
+        self, environ: dict[str, Any], start_response: StartResponse
+    ) -> Iterable[bytes]:
+        """Answer one request (forwarded headers already applied, if trusted)."""
+        if environ.get("PATH_INFO", "").startswith(RESERVED_PREFIX):
+            return self._reserved(environ, start_response)
+        exchange = Exchange(environ, start_response, self.reload_hub.changes)
+        if "__debugger__" in environ.get("QUERY_STRING", ""):
+            return self._answer(exchange, NotFound())
+        try:
+            refused = self._read_body(exchange)
+        except ClientDisconnected as error:
+            refused = error
+        if refused is not None:
+            return self._answer(exchange, refused)
+        try:
+            body = self.app.wsgi_app(environ, exchange.start_response)
+        except Exception as error:
+            return self._error_page(exchange, error, ())
+        return self._respond(exchange, body)
+
+    def _read_body(self, exchange: Exchange) -> HTTPException | None:
+        """Keep a small body for the log; refuse one over the limit."""
+        environ = exchange.environ
+        limit = self.app.config.get("MAX_CONTENT_LENGTH") or self.max_content_length
+        length_text = environ.get("CONTENT_LENGTH")
+        if length_text:
+            try:
+                length = int(length_text)
+            except ValueError:
+                length = 0
+            if length > limit:
+                return RequestEntityTooLarge()
+            if 0 < length <= BODY_LIMIT:
+                body = _read_exactly(environ["wsgi.input"], length)
+                environ["wsgi.input"] = io.BytesIO(body)
+                exchange.request_body = body
+            elif length:
+                exchange.request_body_truncated = True
+        elif environ.get("wsgi.input_terminated"):
+            try:
+                body = _read_exactly(environ["wsgi.input"], limit + 1)
+            except OSError:
+                return BadRequest("invalid chunked request body")
+            if len(body) > limit:
+                return RequestEntityTooLarge()
+            environ["wsgi.input"] = io.BytesIO(body)
+            if len(body) <= BODY_LIMIT:
+                exchange.request_body = body
+            else:
+                exchange.request_body_truncated = True
+        return None
+
+    def _respond(self, exchange: Exchange, body: Iterable[bytes]) -> Iterable[bytes]:
+        environ = exchange.environ
+        if exchange.status is None:
+            # A lazy app calls start_response on its first item: stream it through.
+            exchange.forward = True
+            return RecordingIterator(exchange, body, self.request_log)
+        error = environ.get(ENVIRON_EXCEPTION)
+        if error is not None and exchange.status.startswith("5"):
+            return self._error_page(exchange, error, body)
+        if type(body) is list or type(body) is tuple:
+            data = body[0] if len(body) == 1 else b"".join(body)
+        elif exchange.injectable and 0 <= exchange.content_length <= INJECT_LIMIT:
+            data = _collect(body)
+        else:
+            exchange.send(exchange.status, exchange.headers)
+            return RecordingIterator(exchange, body, self.request_log)
+        if exchange.written:
+            data = b"".join(exchange.written) + data
+        exchange.response_body = data if len(data) <= BODY_LIMIT else None
+        self.request_log.append(exchange.record())
+        if exchange.injectable:
+            position = script_position(data)
+            if position >= 0:
+                page = data[:position] + self._script(exchange) + data[position:]
+                exchange.send(exchange.status, _fresh_headers(exchange, page))
+                return (page,)
+        exchange.send(exchange.status, exchange.headers)
+        return (data,)
+
+    def _error_page(
+        self, exchange: Exchange, error: BaseException, body: Iterable[bytes]
+    ) -> Iterable[bytes]:
+        """The traceback page for a view that raised; the log keeps the app's body."""
+        environ = exchange.environ
+        made = _collect(body)
+        if exchange.status is None:
+            exchange.status = "500 INTERNAL SERVER ERROR"
+        exchange.response_body = made
+        exchange.error = format_traceback(error)
+        exchange.error_type = type(error).__name__
+        self.request_log.append(exchange.record())
+        page = render_traceback_page(
+            error,
+            exchange.error,
+            environ.get("REQUEST_METHOD", "GET"),
+            environ.get("PATH_INFO", "/"),
+            environ.get(ENVIRON_ENDPOINT),
+        )
+        page = inject(page, self._script(exchange)) or page
+        headers = [
+            ("Content-Type", "text/html; charset=utf-8"),
+            ("Content-Length", str(len(page))),
+            ("Cache-Control", "no-store"),
+        ]
+        exchange.send("500 INTERNAL SERVER ERROR", headers)
+        return (page,)
+
+    def _answer(self, exchange: Exchange, error: HTTPException) -> Iterable[bytes]:
+        """Answer with an HTTP error (404, 413) without calling the app."""
+        response = error.get_response(exchange.environ)
+        return self._respond(
+            exchange, response(exchange.environ, exchange.start_response)
+        )
+
+    def _script(self, exchange: Exchange) -> bytes:
+        script_name = exchange.environ.get("SCRIPT_NAME", "")
+        return self.reload_hub.script(script_name, exchange.version)
+
+    def _reserved(
+        self, environ: dict[str, Any], start_response: StartResponse
+    ) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == EVENTS_PATH:
+            since = parse_qs(environ.get("QUERY_STRING", "")).get("since", [""])[0]
+            start_response("200 OK", list(_EVENT_STREAM_HEADERS))
+            return self.reload_hub.stream(since)
+        return NotFound()(environ, start_response)
+
+
+def _read_exactly(stream: Any, length: int) -> bytes:
+    chunks = []
+    remaining = length
+    while remaining > 0:
+        chunk = stream.read(remaining)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def _collect(body: Iterable[bytes]) -> bytes:
+    """All of a response iterator, closed afterwards as WSGI requires."""
+    try:
+        return b"".join(body)
+    finally:
+        close = getattr(body, "close", None)
+        if close is not None:
+            close()
+
+
+def _fresh_headers(exchange: Exchange, body: bytes) -> list[tuple[str, str]]:
+    """The app's headers for a page with the script in it: new length, and never
+    cached (a cached page would carry an old reload version)."""
+    headers = [
+        (name, value)
+        for name, value in exchange.headers
+        if name.lower()
+        not in ("content-length", "etag", "last-modified", "cache-control")
+    ]
+    headers.append(("Content-Length", str(len(body))))
+    headers.append(("Cache-Control", "no-store"))
+    return headers

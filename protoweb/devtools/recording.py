@@ -1,0 +1,189 @@
+"""What the dev tools note about one request while it passes through them.
+
+An :class:`Exchange` holds the request's side (method, path, headers, body) and,
+once the app calls ``start_response``, the response's status and headers; it
+becomes a :class:`~protoweb.devtools.log.RequestRecord`. A response streamed
+from an iterator is recorded by :class:`RecordingIterator` when it is closed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from ..app import ENVIRON_ENDPOINT
+from ..responses import StartResponse
+from .log import BODY_LIMIT, RequestLog, RequestRecord
+from .traceback_page import format_traceback
+
+#: environ key -> header name ("" for keys that are not headers), filled as seen.
+_HEADER_NAMES: dict[str, str] = {
+    "CONTENT_TYPE": "Content-Type",
+    "CONTENT_LENGTH": "Content-Length",
+}
+_HEADER_NAMES_LIMIT = 4096
+
+
+def header_name(environ_key: str) -> str:
+    """``HTTP_USER_AGENT`` -> ``User-Agent``; ``""`` for a key that is no header."""
+    name = _HEADER_NAMES.get(environ_key)
+    if name is None:
+        if environ_key.startswith("HTTP_"):
+            name = environ_key[5:].replace("_", "-").title()
+        else:
+            name = ""
+        if len(_HEADER_NAMES) < _HEADER_NAMES_LIMIT:
+            _HEADER_NAMES[environ_key] = name
+    return name
+
+
+def request_headers(environ: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The request's headers, rebuilt from the WSGI environ."""
+    names = _HEADER_NAMES
+    headers = []
+    for key, value in environ.items():
+        name = names.get(key)
+        if name is None:
+            name = header_name(key)
+        if name:
+            headers.append((name, value))
+    return tuple(headers)
+
+
+class Exchange:
+    """One request through the dev tools, and the response as the app made it.
+
+    Only what every request needs is set in ``__init__``; the rest keeps its class
+    default until a request needs it.
+    """
+
+    status: str | None = None
+    headers: Sequence[tuple[str, str]] = ()
+    content_type: str | None = None
+    content_length = -1
+    injectable = False
+    forward = False
+    #: What a legacy app passed to the ``write`` that ``start_response`` returned.
+    written: Sequence[bytes] = ()
+    request_body = b""
+    request_body_truncated = False
+    response_body: bytes | None = None
+    error: str | None = None
+    error_type: str | None = None
+
+    def __init__(
+        self, environ: dict[str, Any], start_response: StartResponse, version: int
+    ) -> None:
+        self.started = time.perf_counter()
+        self.environ = environ
+        self._start_response = start_response
+        #: The live-reload change count when the request came in.
+        self.version = version
+
+    def start_response(
+        self, status: str, headers: list[tuple[str, str]], exc_info: Any = None
+    ) -> Any:
+        """The ``start_response`` the app sees: noted now, sent by :meth:`send`."""
+        self.status = status
+        self.headers = headers
+        content_type = None
+        encoded = False
+        for name, value in headers:
+            lowered = name.lower()
+            if lowered == "content-type":
+                content_type = value
+            elif lowered == "content-length":
+                self.content_length = int(value) if value.isdigit() else -1
+            elif lowered == "content-encoding":
+                encoded = True
+        self.content_type = content_type
+        self.injectable = (
+            content_type is not None
+            and content_type.startswith("text/html")
+            and not encoded
+            and self.environ.get("REQUEST_METHOD") != "HEAD"
+        )
+        if self.forward:
+            return self._start_response(status, headers, exc_info)
+        written: list[bytes] = []
+        self.written = written
+        return written.append
+
+    def send(self, status: str, headers: Sequence[tuple[str, str]]) -> None:
+        """Pass the (possibly changed) status and headers on to the server."""
+        self._start_response(status, headers)
+
+    def record(self) -> RequestRecord:
+        """The log entry for this exchange, as far as it got."""
+        environ = self.environ
+        duration = time.perf_counter() - self.started
+        status = self.status or "500"
+        try:
+            code = int(status[:3])
+        except ValueError:
+            code = 500
+        return RequestRecord.make(
+            time=time.time() - duration,
+            method=environ.get("REQUEST_METHOD", ""),
+            path=environ.get("PATH_INFO", ""),
+            query_string=environ.get("QUERY_STRING", ""),
+            status=code,
+            duration_ms=duration * 1000.0,
+            endpoint=environ.get(ENVIRON_ENDPOINT),
+            request_headers=request_headers(environ),
+            request_body=self.request_body,
+            content_type=self.content_type,
+            response_body=self.response_body,
+            error=self.error,
+            error_type=self.error_type,
+            response_headers=tuple(self.headers),
+            request_body_truncated=self.request_body_truncated,
+        )
+
+
+class RecordingIterator:
+    """A streamed response passed through, recorded when the server closes it.
+
+    The first :data:`~protoweb.devtools.log.BODY_LIMIT` bytes are kept; past that
+    the record's body is ``None``. An exception while streaming is recorded too.
+    """
+
+    def __init__(
+        self, exchange: Exchange, body: Iterable[bytes], request_log: RequestLog
+    ) -> None:
+        self._exchange = exchange
+        self._body = body
+        self._log = request_log
+        self._kept: list[bytes] | None = list(exchange.written)
+        self._size = sum(len(chunk) for chunk in exchange.written)
+        self._recorded = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self._exchange.written
+        try:
+            for chunk in self._body:
+                if self._kept is not None:
+                    self._size += len(chunk)
+                    if self._size <= BODY_LIMIT:
+                        self._kept.append(chunk)
+                    else:
+                        self._kept = None
+                yield chunk
+        except Exception as error:
+            self._exchange.error = format_traceback(error)
+            self._exchange.error_type = type(error).__name__
+            raise
+
+    def close(self) -> None:
+        try:
+            close = getattr(self._body, "close", None)
+            if close is not None:
+                close()
+        finally:
+            if not self._recorded:
+                self._recorded = True
+                exchange = self._exchange
+                if self._kept is not None and exchange.error is None:
+                    exchange.response_body = b"".join(self._kept)
+                self._log.append(exchange.record())

@@ -1,0 +1,270 @@
+"""The files of an exported project, as a mapping from relative path to content.
+
+``pyproject.toml`` lists the framework and the third-party distributions that the
+kept imports come from (found with :func:`importlib.metadata.packages_distributions`
+and pinned to the versions installed); ``README.md`` says how to run, test and
+deploy; ``NAME/`` holds ``app.py``, ``__main__.py`` (``python -m NAME``),
+``wsgi.py`` (``gunicorn NAME.wsgi:app``), ``templates/`` and ``static/``.
+"""
+
+from __future__ import annotations
+
+import keyword
+import os
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import ExportError
+from .names import NOTEBOOK_MODULES
+from .targets import PROTOWEB, Target
+
+if TYPE_CHECKING:
+    from ..app import App
+
+#: Distributions an exported app may never depend on.
+NOTEBOOK_DISTRIBUTIONS = frozenset(
+    {"ipython", "ipykernel", "ipywidgets", "jupyter-client", "jupyter-core", "notebook"}
+)
+#: Names a package cannot have without shadowing what it imports.
+RESERVED_NAMES = frozenset({"protoweb", "flask", "kernel_ext", "tests", "test"})
+
+Route = tuple[str, tuple[str, ...], str]
+
+
+def package_name(folder: Path) -> str:
+    """DIR's base name made a Python identifier: ``my-app 2`` -> ``my_app_2``."""
+    name = re.sub(r"\W+", "_", folder.name).strip("_").lower() or "app_export"
+    if name[0].isdigit():
+        name = f"app_{name}"
+    return check_package_name(name if not keyword.iskeyword(name) else f"{name}_app")
+
+
+def check_package_name(name: str) -> str:
+    """``name`` if it can be the exported package's import name, else an error."""
+    if not name.isidentifier() or keyword.iskeyword(name):
+        raise ExportError(
+            f"{name!r} cannot be a package name: use letters, digits and underscores"
+            " (pass --name)"
+        )
+    if name in RESERVED_NAMES or name in sys.stdlib_module_names:
+        raise ExportError(
+            f"a package named {name!r} would shadow the module it is named after;"
+            " pass another --name"
+        )
+    return name
+
+
+def _version(distribution: str) -> str:
+    return metadata.version(distribution)
+
+
+def dependencies(modules: Iterable[str], target: Target) -> list[str]:
+    """Requirement strings for the top-level ``modules`` that ``app.py`` imports.
+
+    :raises ExportError: a module is neither standard library nor installed, or
+        needs IPython.
+    """
+    framework_version = _version(target.distribution)
+    if target is PROTOWEB:
+        major, minor, *_ = (framework_version.split(".") + ["0", "0"])[:3]
+        requirements = {target.distribution: f"protoweb~={major}.{minor}.0"}
+    else:
+        requirements = {target.distribution: f"{target.distribution}=={framework_version}"}
+    owners = metadata.packages_distributions()
+    for module in sorted(set(modules)):
+        if module in sys.stdlib_module_names or module in ("__future__", target.module):
+            continue
+        if module in NOTEBOOK_MODULES:
+            raise ExportError(f"app.py would import {module!r}, which needs IPython")
+        distributions = owners.get(module)
+        if not distributions:
+            raise ExportError(
+                f"app.py imports {module!r}, which is neither in the standard library"
+                " nor an installed distribution, so the exported project cannot"
+                " depend on it; install it as a package, or define what the views"
+                " need from it in a cell"
+            )
+        for distribution in distributions:
+            if distribution.lower() in NOTEBOOK_DISTRIBUTIONS:
+                raise ExportError(f"app.py would import {module!r}, from {distribution}")
+            requirements.setdefault(
+                distribution, f"{distribution}=={_version(distribution)}"
+            )
+    first = requirements.pop(target.distribution)
+    return [first, *sorted(requirements.values(), key=str.lower)]
+
+
+def _optional(distribution: str) -> str:
+    try:
+        return f"{distribution}=={_version(distribution)}"
+    except metadata.PackageNotFoundError:
+        return distribution
+
+
+def _folder_files(folder: str) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    if not os.path.isdir(folder):
+        return files
+    for root, directories, names in os.walk(folder):
+        directories[:] = sorted(
+            d for d in directories if not d.startswith(".") and d != "__pycache__"
+        )
+        for file_name in sorted(names):
+            if file_name.startswith("."):
+                continue
+            path = os.path.join(root, file_name)
+            relative = os.path.relpath(path, folder).replace(os.sep, "/")
+            with open(path, "rb") as handle:
+                files[relative] = handle.read()
+    return files
+
+
+def app_templates(app: App) -> dict[str, bytes]:
+    """The app's templates: its ``templates/`` folder, then ``app.templates`` on top."""
+    files = _folder_files(app.template_folder)
+    files.update({name: app.templates[name].encode() for name in app.templates})
+    return files
+
+
+def app_static_files(app: App) -> dict[str, bytes]:
+    """The app's static files: its ``static/`` folder, then ``app.static_files``."""
+    files = _folder_files(app.static_folder)
+    files.update({name: app.static_files[name] for name in app.static_files})
+    return files
+
+
+def _pyproject(name: str, requirements: list[str], description: str) -> str:
+    listed = "".join(f'    "{requirement}",\n' for requirement in requirements)
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    return f"""[build-system]
+requires = ["setuptools>=68"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "{name.replace("_", "-")}"
+version = "0.1.0"
+description = "{description}"
+readme = "README.md"
+requires-python = ">={python}"
+dependencies = [
+{listed}]
+
+[project.optional-dependencies]
+test = ["{_optional("pytest")}"]
+deploy = ["{_optional("gunicorn")}"]
+
+[tool.setuptools]
+packages = ["{name}"]
+
+[tool.setuptools.package-data]
+{name} = ["templates/**/*", "static/**/*"]
+
+[tool.pytest.ini_options]
+testpaths = ["tests"]
+pythonpath = ["."]
+"""
+
+
+def _readme(name: str, target: Target, routes: list[Route], secret_key: bool) -> str:
+    table = "".join(
+        f"| {', '.join(methods)} | `{rule}` | `{endpoint}` |\n"
+        for rule, methods, endpoint in sorted(routes)
+    )
+    framework = "Flask" if target is not PROTOWEB else "protoweb"
+    secret = (
+        "\nSet `SECRET_KEY` in the environment: the value from the notebook is only"
+        " a fallback for development.\n"
+        if secret_key
+        else ""
+    )
+    return f"""# {name}
+
+A {framework} app exported from a protoweb session.
+
+## Run
+
+    pip install -e .
+    python -m {name}                 # http://127.0.0.1:5000 (--host, --port, $PORT)
+
+## Test
+
+    pip install -e ".[test]"
+    pytest
+
+`tests/test_app.py` replays the requests made while prototyping, in order, and
+checks each answer (status, content type, body).
+
+## Deploy
+
+    pip install -e ".[deploy]"
+    gunicorn -w 2 -b 0.0.0.0:8000 {name}.wsgi:app
+{secret}
+## Routes
+
+| methods | rule | endpoint |
+|---|---|---|
+{table}"""
+
+
+_INIT = '''"""{name}: a web app exported from a protoweb session."""
+
+from .app import app as app
+'''
+
+_MAIN = '''"""Serve the app: ``python -m {name} [--host H] [--port P]`` (``$PORT`` is honoured)."""
+
+import argparse
+import os
+
+from .app import app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m {name}", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 5000)))
+    arguments = parser.parse_args()
+    app.run(host=arguments.host, port=arguments.port)
+
+
+if __name__ == "__main__":
+    main()
+'''
+
+_WSGI = '''"""The WSGI entry point for production servers: ``gunicorn {name}.wsgi:app``."""
+
+from .app import app
+
+__all__ = ["app"]
+'''
+
+
+def project_files(
+    *,
+    name: str,
+    target: Target,
+    app_text: str,
+    requirements: list[str],
+    templates: Mapping[str, bytes],
+    static: Mapping[str, bytes],
+    routes: list[Route],
+    secret_key: bool = False,
+) -> dict[str, bytes]:
+    """Every file of the project but its tests, by path relative to DIR."""
+    description = f"The {name} app, exported from a protoweb session."
+    files = {
+        "pyproject.toml": _pyproject(name, requirements, description),
+        "README.md": _readme(name, target, routes, secret_key),
+        f"{name}/__init__.py": _INIT.format(name=name),
+        f"{name}/app.py": app_text,
+        f"{name}/__main__.py": _MAIN.format(name=name),
+        f"{name}/wsgi.py": _WSGI.format(name=name),
+    }
+    encoded = {path: text.encode() for path, text in files.items()}
+    encoded.update({f"{name}/templates/{n}": data for n, data in templates.items()})
+    encoded.update({f"{name}/static/{n}": data for n, data in static.items()})
+    return encoded

@@ -1,0 +1,227 @@
+"""``export_project``: from a session to a package on disk that proves itself.
+
+The steps: read the cells into statements, slice what the app needs, write
+``app.py`` and the project's other files into a temporary folder beside DIR,
+import it and replay the recorded requests in a fresh interpreter, write the
+tests, run them, and only then move the files into DIR. Any failure leaves DIR as
+it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..routing import rule_methods
+from .app_module import render_app_module
+from .errors import DestinationNotEmptyError, ExportError
+from .history import session_statements
+from .package import (
+    Route,
+    app_static_files,
+    app_templates,
+    check_package_name,
+    dependencies,
+    package_name,
+    project_files,
+)
+from .replay import ReplayRequest
+from .session import SessionSource
+from .slicing import slice_session
+from .targets import get_target
+from .tests_gen import LeftOut, render_tests
+from .verify import calibrate, choose_cases, run_tests
+
+if TYPE_CHECKING:
+    from ..app import App
+
+TESTS_FILE = "tests/test_app.py"
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote, and what its verification found.
+
+    :param files: the paths written, relative to :attr:`path`.
+    :param left_out: recorded requests that did not become tests, with why.
+    :param warnings: what the user should look at (a config value not exported,
+        a request whose answer changed since it was made, ...).
+    """
+
+    path: Path
+    name: str
+    target: str
+    files: tuple[str, ...]
+    endpoints: tuple[str, ...]
+    templates: int
+    static_files: int
+    requirements: tuple[str, ...]
+    tests_passed: int
+    left_out: tuple[str, ...]
+    warnings: tuple[str, ...]
+    seconds: float
+
+    def summary(self) -> str:
+        """A few lines for the notebook or the shell."""
+        lines = [
+            f"exported {self.name!r} ({self.target}) to {self.path} in"
+            f" {self.seconds:.1f} s: {len(self.endpoints)} routes,"
+            f" {self.templates} templates, {self.static_files} static files;"
+            f" {self.tests_passed} tests passed in a fresh Python",
+            f"  serve it: cd {self.path} && python -m {self.name}"
+            f"  |  gunicorn {self.name}.wsgi:app",
+        ]
+        lines.extend(f"  warning: {warning}" for warning in self.warnings)
+        return "\n".join(lines)
+
+
+def route_table(app: App) -> list[Route]:
+    """``(rule, methods, endpoint)`` for each of the app's rules but ``static``."""
+    return sorted(
+        (rule.rule, tuple(rule_methods(rule)), name)
+        for name, endpoint in app.endpoints.items()
+        if name != "static"
+        for rule in endpoint.rules
+    )
+
+
+def _check_destination(dest: Path, files: Mapping[str, bytes], force: bool) -> None:
+    if dest.exists() and not dest.is_dir():
+        raise ExportError(f"{dest} is a file; export into a folder")
+    if not dest.is_dir() or not any(dest.iterdir()):
+        return
+    if not force:
+        raise DestinationNotEmptyError(
+            f"{dest} is not empty; export into a new or empty folder, or pass --force"
+            " to replace the files the export writes (other files are left alone)"
+        )
+    for relative in files:
+        target = dest / relative
+        for parent in [target, *target.parents]:
+            if parent == dest:
+                break
+            if parent != target and parent.exists() and not parent.is_dir():
+                raise ExportError(f"cannot write {relative}: {parent} is a file")
+        if target.is_dir():
+            raise ExportError(f"cannot write {relative}: {target} is a folder")
+
+
+@contextmanager
+def _staging(dest: Path) -> Iterator[Path]:
+    """A temporary folder, beside DIR when possible so the final move is a rename."""
+    beside = dest.parent if dest.parent.is_dir() else None
+    folder = Path(tempfile.mkdtemp(prefix=f".{dest.name}-export-", dir=beside))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _write(project: Path, files: Mapping[str, bytes]) -> None:
+    for relative, data in files.items():
+        path = project / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def _move_into_place(project: Path, dest: Path, files: Mapping[str, bytes]) -> None:
+    if not dest.exists() or not any(dest.iterdir()):
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if dest.exists():
+            dest.rmdir()
+        shutil.move(str(project), str(dest))
+        return
+    for relative in files:
+        target = dest / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(project / relative), str(target))
+
+
+def export_project(
+    source: SessionSource,
+    dest: str | os.PathLike[str],
+    *,
+    name: str | None = None,
+    target: str = "protoweb",
+    force: bool = False,
+) -> ExportResult:
+    """Export the session ``source`` as a package in ``dest``, verified.
+
+    :param dest: the project folder; it must be new or empty unless ``force``.
+    :param name: the package's import name; by default ``dest``'s base name made
+        a Python identifier.
+    :param target: ``"protoweb"`` or ``"flask"``.
+    :param force: write into a non-empty ``dest``: the files the export writes
+        replace theirs, other files are left alone.
+    :raises ExportError: with a message saying what to fix; ``dest`` is unchanged.
+    """
+    started = time.perf_counter()
+    folder = Path(dest).expanduser().resolve()
+    framework = get_target(target)
+    package = check_package_name(name) if name else package_name(folder)
+    _check_destination(folder, {}, force)
+    app = source.app
+    piece = slice_session(session_statements(source), app.endpoints, source.app_name)
+    request_views = frozenset(
+        endpoint.view.__name__
+        for endpoint_name, endpoint in app.endpoints.items()
+        if endpoint_name != "static" and getattr(endpoint, "takes_request", False)
+    )
+    module = render_app_module(
+        piece,
+        name=package,
+        target=framework,
+        config=app.config,
+        request_views=request_views,
+        app_name=source.app_name,
+    )
+    requirements = dependencies(module.modules, framework)
+    routes = route_table(app)
+    templates, static = app_templates(app), app_static_files(app)
+    files = project_files(
+        name=package,
+        target=framework,
+        app_text=module.text,
+        requirements=requirements,
+        templates=templates,
+        static=static,
+        routes=routes,
+        secret_key=bool(app.config.get("SECRET_KEY")),
+    )
+    files[TESTS_FILE] = b""
+    _check_destination(folder, files, force)
+    with _staging(folder) as staging:
+        project = staging / "project"
+        _write(project, files)
+
+        def replay(requests: list[ReplayRequest]) -> list[list[dict[str, Any]]]:
+            return calibrate(project, package, framework, requests)
+
+        items, warnings = choose_cases(source.records, replay, app.endpoints)
+        files[TESTS_FILE] = render_tests(package, items, routes).encode()
+        _write(project, {TESTS_FILE: files[TESTS_FILE]})
+        passed = run_tests(project, framework)
+        _move_into_place(project, folder, files)
+    return ExportResult(
+        path=folder,
+        name=package,
+        target=framework.name,
+        files=tuple(sorted(files)),
+        endpoints=tuple(piece.endpoints),
+        templates=len(templates),
+        static_files=len(static),
+        requirements=tuple(requirements),
+        tests_passed=passed,
+        left_out=tuple(i.describe() for i in items if isinstance(i, LeftOut)),
+        warnings=tuple([*piece.warnings, *module.warnings, *warnings]),
+        seconds=time.perf_counter() - started,
+    )
+
+

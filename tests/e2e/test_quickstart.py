@@ -1,0 +1,242 @@
+"""The quickstart notebook in JupyterLab, in a real browser, as a person uses it.
+
+The tests are the steps of one session on one notebook and one kernel, so they
+run in file order: run the quickstart, see the panel, open the app from it,
+preview a page and use its form, edit a route and watch the preview follow,
+break a view and see the error, follow links and redirects. The module runs
+twice: with the live server reached directly and through jupyter-server-proxy.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+from .jupyterlab import JupyterLabServer
+from .notebook_page import NotebookPage
+from .panel_view import BASE_URL_PATTERNS, PANEL, PanelView
+from .screenshots import Steps, docs_screenshot
+
+QUICKSTART = "quickstart.ipynb"
+#: The quickstart's preview of its index page.
+SHOW_INDEX = r"^%protoweb show /$"
+#: How long a change in the kernel may take to show in the browser.
+SHOWS_WITHIN_MS = 10_000
+
+PAGE = "<!doctype html><html><body>{}</body></html>"
+
+
+@dataclass
+class Session:
+    """The quickstart, run in the browser: the notebook and its panel."""
+
+    notebook: NotebookPage
+    panel: PanelView
+    mode: str
+
+    @property
+    def page(self) -> Page:
+        return self.notebook.page
+
+    def url(self, path: str) -> str:
+        """The absolute URL of ``path`` on the live server, as the browser uses it."""
+        return self.panel.absolute(self.panel.base_url() + path.lstrip("/"))
+
+    def click_for_tab(self, link) -> Page:
+        """Click a link that opens a new tab (``target=_blank``); that tab."""
+        with self.page.expect_popup() as popup:
+            link.click()
+        tab = popup.value
+        tab.wait_for_load_state()
+        return tab
+
+
+@pytest.fixture(scope="module")
+def session(
+    notebook_page: NotebookPage, lab: JupyterLabServer, mode: str
+) -> Iterator[Session]:
+    """quickstart.ipynb opened in JupyterLab and run with Run > Run All Cells."""
+    notebook_page.open(QUICKSTART)
+    notebook_page.run_all()
+    panel = notebook_page.page.locator(PANEL).first
+    yield Session(notebook_page, PanelView(panel, lab), mode)
+
+
+def test_quickstart_runs_and_shows_the_panel(session: Session, steps: Steps) -> None:
+    steps.capture("quickstart run")
+    tracebacks = [text for text in session.notebook.error_outputs() if "Error" in text]
+    assert tracebacks == [], "the quickstart raised"
+    panel = session.panel
+    panel.root.scroll_into_view_if_needed()
+    expect(panel.root).to_be_visible()
+    expect(panel.root).to_contain_text("serving")
+    assert BASE_URL_PATTERNS[session.mode].match(panel.base_url()), panel.base_url()
+    for rule in ("/", "/items", "/hello/<name>"):
+        expect(panel.route_row(rule)).to_be_visible()
+    steps.capture("panel")
+    docs_screenshot("e2e-panel.png", panel.root)
+
+
+def test_the_panel_link_opens_the_app_and_requests_show_up(
+    session: Session, steps: Steps
+) -> None:
+    panel = session.panel
+    with steps.tab(session.click_for_tab(panel.link), "app tab") as tab:
+        assert tab.url == session.url("/")
+        expect(tab.locator("h1")).to_be_visible()
+        marker = secrets.token_hex(4)
+        response = tab.goto(session.url(f"/?e2e={marker}"))
+        assert response is not None and response.status == 200
+    row = panel.requests.locator("tr", has_text=f"/?e2e={marker}")
+    expect(row).to_be_visible(timeout=SHOWS_WITHIN_MS)
+    expect(row).to_contain_text("GET")
+    expect(row).to_contain_text("200")
+    panel.root.scroll_into_view_if_needed()
+    steps.capture("request in panel")
+
+
+def test_show_previews_the_page_in_an_iframe(
+    session: Session, steps: Steps, context: BrowserContext
+) -> None:
+    notebook = session.notebook
+    cell = notebook.find_cell(SHOW_INDEX)
+    iframe = notebook.output(cell).locator("iframe")
+    iframe.scroll_into_view_if_needed()
+    expect(iframe).to_be_visible()
+    src = iframe.get_attribute("src") or ""
+    assert src.startswith(session.panel.base_url()), src
+    with steps.tab(context.new_page(), "index tab") as tab:
+        tab.goto(session.url("/"))
+        expected = tab.locator("body").inner_text().strip()
+    assert expected, "the quickstart's / page is empty"
+    preview = notebook.output(cell).frame_locator("iframe").locator("body")
+    expect(preview).to_have_text(expected, use_inner_text=True)
+    steps.capture("preview")
+    docs_screenshot("e2e-preview.png", notebook.cell(cell))
+
+
+def test_the_form_in_the_preview_posts_and_redirects(
+    session: Session, steps: Steps
+) -> None:
+    """In the preview: a stylesheet and a form action made by ``url_for``, and a
+    POST answered by ``redirect(url_for("index"))``."""
+    notebook = session.notebook
+    cell = notebook.find_cell(SHOW_INDEX)
+    notebook.output(cell).scroll_into_view_if_needed()
+    frame = notebook.output(cell).frame_locator("iframe")
+    # style.css, linked with url_for('static', ...), is applied.
+    expect(frame.locator("body")).to_have_css("max-width", "576px")
+    item = f"e2e item {secrets.token_hex(3)}"
+    preview = notebook.output(cell).locator("iframe").element_handle().content_frame()
+    assert preview is not None
+    frame.locator("input[name=text]").fill(item)
+    with preview.expect_navigation(url=lambda url: not url.endswith("/items")):
+        frame.locator("button", has_text="Add").click()
+    assert preview.url == session.url("/"), "the redirect did not lead to the index"
+    expect(frame.locator("li", has_text=item)).to_be_visible()
+    expect(session.panel.requests.locator("tr", has_text="/items")).to_contain_text(
+        "302"
+    )
+    steps.capture("form posted")
+
+
+def live_route(version: str) -> str:
+    page = PAGE.format(f"<h1 id='version'>{version}</h1>")
+    return f'%%route GET /e2e/live\n"{page}"'
+
+
+def test_rerunning_a_route_cell_reloads_the_preview(
+    session: Session, steps: Steps
+) -> None:
+    notebook = session.notebook
+    route_cell = notebook.append_and_run(live_route("first"))
+    show_cell = notebook.append_and_run("%protoweb show /e2e/live")
+    heading = notebook.output(show_cell).frame_locator("iframe").locator("#version")
+    expect(heading).to_have_text("first")
+    iframe = notebook.output(show_cell).locator("iframe")
+    iframe.evaluate("element => { element.dataset.e2eUntouched = 'yes'; }")
+    show_position = notebook.code_cell_position(show_cell)
+    show_count = notebook.execution_counts()[show_position]
+    steps.capture("before edit")
+
+    notebook.set_source(route_cell, live_route("second"))
+    notebook.run_cell(route_cell)
+
+    expect(heading).to_have_text("second", timeout=SHOWS_WITHIN_MS)
+    # The same iframe reloaded itself: the cell showing it was neither re-run
+    # nor re-rendered.
+    expect(iframe).to_have_attribute("data-e2e-untouched", "yes")
+    assert notebook.execution_counts()[show_position] == show_count
+    steps.capture("after edit")
+    docs_screenshot(
+        "e2e-live-reload.png", notebook.cell(route_cell), notebook.cell(show_cell)
+    )
+
+
+def test_an_exception_in_a_view_shows_in_the_panel(
+    session: Session, steps: Steps
+) -> None:
+    notebook = session.notebook
+    cell = notebook.append_and_run("%%route GET /e2e/boom\n1 / 0")
+    count = notebook.execution_counts()[notebook.code_cell_position(cell)]
+    panel = session.panel
+    link = panel.route_link("/e2e/boom")
+    expect(link).to_be_visible(timeout=SHOWS_WITHIN_MS)
+    with steps.tab(session.click_for_tab(link), "error page") as tab:
+        expect(tab.locator("body")).to_contain_text("ZeroDivisionError")
+    expect(panel.requests.locator("tr", has_text="/e2e/boom")).to_contain_text("500")
+    expect(panel.root).to_contain_text("ZeroDivisionError", timeout=SHOWS_WITHIN_MS)
+    # Which view raised, and the cell it came from.
+    expect(panel.root).to_contain_text("e2e_boom")
+    expect(panel.root).to_contain_text(f"In [{count}]")
+    panel.root.scroll_into_view_if_needed()
+    steps.capture("error in panel")
+    docs_screenshot("e2e-error.png", panel.root)
+
+
+LINKS_CELL = '''\
+from protoweb import redirect, url_for
+
+E2E_PAGE = "<!doctype html><html><body>{}</body></html>"
+
+
+@app.route("/e2e/links")
+def e2e_links():
+    target = url_for("e2e_target", name="link")
+    return E2E_PAGE.format(f'<a id="next" href="{target}">next</a>')
+
+
+@app.route("/e2e/target/<name>")
+def e2e_target(name):
+    return E2E_PAGE.format(f'<h1 id="target">reached by {name}</h1>')
+
+
+@app.route("/e2e/go")
+def e2e_go():
+    return redirect(url_for("e2e_target", name="redirect"))
+'''
+
+
+def test_url_for_links_and_redirects_work_in_a_tab(
+    session: Session, steps: Steps
+) -> None:
+    session.notebook.append_and_run(LINKS_CELL)
+    link = session.panel.route_link("/e2e/links")
+    expect(link).to_be_visible(timeout=SHOWS_WITHIN_MS)
+    with steps.tab(session.click_for_tab(link), "links tab") as tab:
+        assert tab.url == session.url("/e2e/links")
+        prefix = "" if session.mode == "direct" else session.panel.base_url()[:-1]
+        next_link = tab.locator("#next")
+        expect(next_link).to_have_attribute("href", f"{prefix}/e2e/target/link")
+        next_link.click()
+        expect(tab.locator("#target")).to_have_text("reached by link")
+        assert tab.url == session.url("/e2e/target/link")
+
+        tab.goto(session.url("/e2e/go"))
+        assert tab.url == session.url("/e2e/target/redirect")
+        expect(tab.locator("#target")).to_have_text("reached by redirect")
+        steps.capture("redirected", page=tab)

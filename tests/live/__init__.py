@@ -1,0 +1,1 @@
+"""Live-server tests: real sockets, raw HTTP, a real browser."""
