@@ -34,7 +34,9 @@ from protoweb.export.targets import PROTOWEB
 ROUTES = 100
 TARGET_SECONDS = 3.0
 RESULTS = Path(__file__).with_name("results_export.md")
-PREAMBLE = "from protoweb import App\n\napp = App(__name__)\nfrom protoweb import request\n"
+PREAMBLE = (
+    "from protoweb import App\n\napp = App(__name__)\nfrom protoweb import request\n"
+)
 
 SETUP_CELLS = [
     "%load_ext protoweb",
@@ -62,11 +64,14 @@ def view_cell(index: int) -> tuple[str, str | None]:
     if kind == 1:
         return (
             f"@app.get('/api/price/{index}/<name>')\ndef price_{index}(name):\n"
-            f"    return {{'name': slug(name), 'price': with_tax(PRICES['item{index}'])}}",
+            f"    price = with_tax(PRICES['item{index}'])\n"
+            f"    return {{'name': slug(name), 'price': price}}",
             None,
         )
     if kind == 2:
-        body = f"{{'n': {index}, 'root': math.sqrt({index}), 'q': request.args.get('q')}}"
+        body = (
+            f"{{'n': {index}, 'root': math.sqrt({index}), 'q': request.args.get('q')}}"
+        )
         return (
             f"%%route GET /calc/{index}\n{body}",
             f'@app.route("/calc/{index}", methods=["GET"])\ndef calc_{index}():\n'
@@ -97,7 +102,8 @@ def build_session() -> SessionSource:
     namespace: dict[str, object] = {"__name__": "__main__"}
     exec(PREAMBLE, namespace)
     app = namespace["app"]
-    assert isinstance(app, App)
+    if not isinstance(app, App):
+        raise SystemExit("the preamble did not make an App")
     cells = list(SETUP_CELLS)
     definitions: dict[str, str] = {}
     for cell in SETUP_CELLS[1:]:
@@ -109,13 +115,19 @@ def build_session() -> SessionSource:
         exec(generated or cell, namespace)
         if generated:
             definitions[generated.split("def ")[1].split("(")[0]] = generated
-    app.templates["layout.html"] = "<title>{{ title }}</title>{% block body %}{% endblock %}"
+    app.templates["layout.html"] = (
+        "<title>{{ title }}</title>{% block body %}{% endblock %}"
+    )
     app.templates["page.html"] = (
         '{% extends "layout.html" %}{% block body %}<h1>{{ title }}</h1>'
         "<p>{{ n }}</p>{% endblock %}"
     )
     app.static_files["site.css"] = "body { margin: 0 }"
-    cells += ["%%template layout.html\n...", "%%template page.html\n...", "%%static site.css\n..."]
+    cells += [
+        "%%template layout.html\n...",
+        "%%template page.html\n...",
+        "%%static site.css\n...",
+    ]
     client = app.test_client()
     records = []
     for index in range(ROUTES):
@@ -127,9 +139,15 @@ def build_session() -> SessionSource:
                                headers=list(headers))  # fmt: skip
         records.append(
             RequestRecord(
-                time=time.time(), method=method, path=path, query_string=query,
-                status=response.status_code, duration_ms=0.1, request_headers=headers,
-                request_body=body, content_type=response.content_type,
+                time=time.time(),
+                method=method,
+                path=path,
+                query_string=query,
+                status=response.status_code,
+                duration_ms=0.1,
+                request_headers=headers,
+                request_body=body,
+                content_type=response.content_type,
                 response_body=response.get_data(),
             )  # fmt: skip
         )

@@ -23,6 +23,7 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from IPython.core.error import TryNext, UsageError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
@@ -80,12 +81,13 @@ def resolve_endpoint(app: App, target: str) -> str:
         try:
             endpoint, _values = adapter.match(path, method=method)
         except RequestRedirect as redirect:
-            path = redirect.new_url.split("localhost", 1)[-1] or "/"
+            path = urlsplit(redirect.new_url).path or "/"
         except MethodNotAllowed as error:
             allowed = sorted(error.valid_methods or ())
+            named = [m for m in allowed if m not in ("HEAD", "OPTIONS")]
             if not allowed:
                 break
-            method = allowed[0]
+            method = (named or allowed)[0]
         except (NotFound, HTTPException):
             break
         else:

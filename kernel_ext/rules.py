@@ -112,6 +112,7 @@ def parse_route_line(line: str, name: str | None = None) -> RouteSpec:
 
 def parse_route_words(words: list[str], name: str | None = None) -> RouteSpec:
     """:func:`parse_route_line` for a line already split into words."""
+    methods: tuple[str, ...]
     if len(words) == 1:
         methods, rule = ("GET",), words[0]
     elif len(words) == 2:

@@ -209,7 +209,7 @@ class Session:
         count = self.run.execution_count if self.run else self.shell.execution_count
         name = base = f"<cell In[{count}] %%{kind}>"
         number = 1
-        while linecache.cache.get(name, (None, None, None))[2] not in (
+        while _cached_lines(name) not in (
             None,
             [line + "\n" for line in text.splitlines()],
         ):
@@ -448,3 +448,9 @@ def _env_port() -> int | None:
     if not 0 <= port <= 65535:
         raise ValueError(f"PROTOWEB_PORT={value!r} is not a port number")
     return port
+
+
+def _cached_lines(filename: str) -> list[str] | None:
+    """The lines ``linecache`` holds for ``filename``, if any."""
+    entry: tuple[Any, ...] | None = linecache.cache.get(filename)
+    return list(entry[2]) if entry and len(entry) > 2 else None

@@ -108,10 +108,6 @@ class ReplToolbar:
         if session is not None and previous is not None:
             session.bottom_toolbar, session.refresh_interval = previous
 
-    @property
-    def attached(self) -> bool:
-        return self._prompt_session is not None
-
     def _follow_log(self, session: Session | None) -> None:
         """Listen to the current log (a restarted server may bring a new one)."""
         log = session.log if session is not None else None

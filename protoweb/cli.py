@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .app import App
@@ -37,7 +37,13 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _repl(args: argparse.Namespace) -> int:
-    from kernel_ext.repl import run_repl  # IPython is imported only here
+    try:
+        from kernel_ext.repl import run_repl  # IPython is imported only here
+    except ImportError as error:
+        raise SystemExit(
+            f"protoweb repl needs IPython and prompt_toolkit ({error});"
+            ' install them with: pip install "protoweb[jupyter]"'
+        ) from None
 
     from .server import PortInUseError
 
@@ -70,7 +76,7 @@ def _notebook_session(path: str) -> Iterator[SessionSource]:
     cells = read_notebook(path)
     config = Config()
     config.HistoryManager.hist_file = ":memory:"
-    shell = InteractiveShell.instance(config=config)
+    shell: Any = InteractiveShell.instance(config=config)
     folder, previous = os.path.dirname(os.path.abspath(path)), os.getcwd()
     os.chdir(folder)
     sys.path.insert(0, folder)
@@ -79,22 +85,25 @@ def _notebook_session(path: str) -> Iterator[SessionSource]:
         with capture_output():
             try:
                 shell.extension_manager.load_extension("protoweb")
-            except Exception as error:
-                loaded = error
+            except Exception as problem:
+                loaded = problem
                 shell.user_ns["app"] = App("__main__")
         for number, cell in enumerate(cells, start=1):
             source = _without_extension(cell.source) if loaded else cell.source
             with capture_output() as captured:
-                result = shell.run_cell(source, store_history=True, cell_id=cell.cell_id)
+                result = shell.run_cell(
+                    source, store_history=True, cell_id=cell.cell_id
+                )
             error = result.error_before_exec or result.error_in_exec
             if error is not None:
-                output = "\n".join(captured.stdout.strip().splitlines()[-20:])
-                raise ExportError(
-                    f"code cell {number} of {path} failed when the notebook ran from the"
-                    f" top: {type(error).__name__}: {error}"
-                    + (f"\n{output}" if output else "")
-                    + ("" if loaded is None else f"\n(the extension did not load: {loaded})")
-                )
+                lines = [
+                    f"code cell {number} of {path} failed when the notebook ran"
+                    f" from the top: {type(error).__name__}: {error}",
+                    *captured.stdout.strip().splitlines()[-20:],
+                ]
+                if loaded is not None:
+                    lines.append(f"(the notebook extension did not load: {loaded})")
+                raise ExportError("\n".join(lines))
         if loaded is None:
             from kernel_ext import current_session
 
@@ -119,7 +128,9 @@ def _without_extension(source: str) -> str:
     """A cell without the lines that need the notebook extension."""
     lines = source.split("\n")
     return "\n".join(
-        "pass" if line.lstrip().startswith(("%load_ext protoweb", "%protoweb")) else line
+        "pass"
+        if line.lstrip().startswith(("%load_ext protoweb", "%protoweb"))
+        else line
         for line in lines
     )
 

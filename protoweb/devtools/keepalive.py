@@ -37,6 +37,10 @@ DRAIN_LIMIT = 1024 * 1024
 DISCARD_SECONDS = 1.0
 DISCARD_LIMIT = 64 * 1024 * 1024
 
+#: environ key under which the handler passes the request's parsed headers (an
+#: :class:`http.client.HTTPMessage`), so the dev tools need not rebuild them.
+ENVIRON_REQUEST_HEADERS = "protoweb.request_headers"
+
 _NO_BODY_STATUSES = frozenset((204, 304))
 _VERSIONS = frozenset(("HTTP/1.0", "HTTP/1.1", "HTTP/0.9"))
 _CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}(?:;[^\r\n]*)?\r?\n")
@@ -102,6 +106,7 @@ class KeepAliveRequestHandler(WSGIRequestHandler):
             self.close_connection = True
             return
         environ = self.environ = self.make_environ()
+        environ[ENVIRON_REQUEST_HEADERS] = self.headers
         body = self._body_stream(environ)
         if body is None:
             return

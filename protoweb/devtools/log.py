@@ -49,17 +49,25 @@ class RequestRecord:
 
     @classmethod
     def make(cls, **values: Any) -> RequestRecord:
-        """``RequestRecord(**values)``, in a quarter of the time.
+        """``RequestRecord(**values)``, in a fraction of the time.
 
-        The live server makes one record per request; a frozen dataclass's
-        ``__init__`` sets each field through ``object.__setattr__``, which costs
-        more than the rest of the request log.
+        A frozen dataclass's ``__init__`` sets each field through
+        ``object.__setattr__``; the live server makes one record per request.
         """
         record = object.__new__(cls)
         attributes = record.__dict__
         attributes.update(_FIELD_DEFAULTS)
         attributes["extra"] = {}
         attributes.update(values)
+        return record
+
+    @classmethod
+    def from_fields(cls, values: RecordFields) -> RequestRecord:
+        """The record whose fields are ``values``, in :data:`FIELD_NAMES` order."""
+        record = object.__new__(cls)
+        attributes = record.__dict__
+        attributes.update(zip(FIELD_NAMES, values, strict=True))
+        attributes["extra"] = {}
         return record
 
     def summary(self) -> str:
@@ -72,14 +80,27 @@ _FIELD_DEFAULTS = {
     f.name: f.default for f in fields(RequestRecord) if f.default is not MISSING
 }
 
+#: The fields :meth:`RequestLog.append_fields` takes, in order (all but ``extra``).
+FIELD_NAMES = tuple(f.name for f in fields(RequestRecord) if f.name != "extra")
+
+#: A record's field values in :data:`FIELD_NAMES` order.
+RecordFields = tuple[Any, ...]
+
 Subscriber = Callable[[RequestRecord], None]
 
 
 class RequestLog:
-    """The latest ``capacity`` records, and callbacks told of each new one."""
+    """The latest ``capacity`` records, and callbacks told of each new one.
+
+    The live server adds its records with :meth:`append_fields`: while nobody
+    listens, a record is kept as a plain tuple and becomes a
+    :class:`RequestRecord` when first read (then stays that same object). Live
+    record objects retained by the hundred would keep Python's garbage collector
+    busy with full collections; tuples of plain values it stops tracking at once.
+    """
 
     def __init__(self, capacity: int = 200) -> None:
-        self._records: deque[RequestRecord] = deque(maxlen=capacity)
+        self._records: deque[RequestRecord | RecordFields] = deque(maxlen=capacity)
         self._subscribers: tuple[Subscriber, ...] = ()
         self._lock = threading.Lock()
         self.total = 0
@@ -94,11 +115,31 @@ class RequestLog:
             except Exception:
                 logger.exception("request log subscriber %r failed", subscriber)
 
+    def append_fields(self, values: RecordFields) -> None:
+        """Add the record whose fields are ``values`` (in :data:`FIELD_NAMES`
+        order); it is built only when read, or now if someone subscribed."""
+        if self._subscribers:
+            self.append(RequestRecord.from_fields(values))
+            return
+        with self._lock:
+            self._records.append(values)
+            self.total += 1
+
     def records(self, last: int | None = None) -> list[RequestRecord]:
         """The records kept, oldest first (only the ``last`` N if given)."""
         with self._lock:
-            records = list(self._records)
+            records = self._materialize()
         return records[-last:] if last else records
+
+    def _materialize(self) -> list[RequestRecord]:
+        """Every record as a :class:`RequestRecord`, made once (lock held)."""
+        kept = self._records
+        records = []
+        for index, item in enumerate(kept):
+            if type(item) is tuple:
+                item = kept[index] = RequestRecord.from_fields(item)
+            records.append(item)
+        return records  # type: ignore[return-value]
 
     def errors(self) -> list[RequestRecord]:
         """The records whose view raised."""
@@ -106,7 +147,12 @@ class RequestLog:
 
     def latest(self) -> RequestRecord | None:
         with self._lock:
-            return self._records[-1] if self._records else None
+            if not self._records:
+                return None
+            item = self._records[-1]
+            if type(item) is tuple:
+                item = self._records[-1] = RequestRecord.from_fields(item)
+            return item  # type: ignore[return-value]
 
     def clear(self) -> None:
         with self._lock:

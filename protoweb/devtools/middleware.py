@@ -160,32 +160,32 @@ class DevTools:
         return None
 
     def _respond(self, exchange: Exchange, body: Iterable[bytes]) -> Iterable[bytes]:
-        environ = exchange.environ
-        if exchange.status is None:
+        status = exchange.status
+        if status is None:
             # A lazy app calls start_response on its first item: stream it through.
             exchange.forward = True
             return RecordingIterator(exchange, body, self.request_log)
-        error = environ.get(ENVIRON_EXCEPTION)
-        if error is not None and exchange.status.startswith("5"):
-            return self._error_page(exchange, error, body)
-        if type(body) is list or type(body) is tuple:
+        if status[0] == "5" and ENVIRON_EXCEPTION in exchange.environ:
+            return self._error_page(exchange, exchange.environ[ENVIRON_EXCEPTION], body)
+        html, length = exchange.describe()
+        if type(body) is tuple or type(body) is list:
             data = body[0] if len(body) == 1 else b"".join(body)
-        elif exchange.injectable and 0 <= exchange.content_length <= INJECT_LIMIT:
+        elif html and 0 <= length <= INJECT_LIMIT:
             data = _collect(body)
         else:
-            exchange.send(exchange.status, exchange.headers)
+            exchange.send(status, exchange.headers)
             return RecordingIterator(exchange, body, self.request_log)
         if exchange.written:
             data = b"".join(exchange.written) + data
         exchange.response_body = data if len(data) <= BODY_LIMIT else None
-        self.request_log.append(exchange.record())
-        if exchange.injectable:
+        self.request_log.append_fields(exchange.fields())
+        if html:
             position = script_position(data)
             if position >= 0:
                 page = data[:position] + self._script(exchange) + data[position:]
-                exchange.send(exchange.status, _fresh_headers(exchange, page))
+                exchange.send(status, _fresh_headers(exchange, page))
                 return (page,)
-        exchange.send(exchange.status, exchange.headers)
+        exchange.send(status, exchange.headers)
         return (data,)
 
     def _error_page(
@@ -199,7 +199,8 @@ class DevTools:
         exchange.response_body = made
         exchange.error = format_traceback(error)
         exchange.error_type = type(error).__name__
-        self.request_log.append(exchange.record())
+        exchange.describe()
+        self.request_log.append_fields(exchange.fields())
         page = render_traceback_page(
             error,
             exchange.error,
@@ -225,7 +226,7 @@ class DevTools:
 
     def _script(self, exchange: Exchange) -> bytes:
         script_name = exchange.environ.get("SCRIPT_NAME", "")
-        return self.reload_hub.script(script_name, exchange.version)
+        return self.reload_hub.script(script_name, exchange.changes)
 
     def _reserved(
         self, environ: dict[str, Any], start_response: StartResponse

@@ -14,7 +14,8 @@ from typing import Any
 
 from ..app import ENVIRON_ENDPOINT
 from ..responses import StartResponse
-from .log import BODY_LIMIT, RequestLog, RequestRecord
+from .keepalive import ENVIRON_REQUEST_HEADERS
+from .log import BODY_LIMIT, RecordFields, RequestLog, RequestRecord
 from .traceback_page import format_traceback
 
 #: environ key -> header name ("" for keys that are not headers), filled as seen.
@@ -61,11 +62,9 @@ class Exchange:
     status: str | None = None
     headers: Sequence[tuple[str, str]] = ()
     content_type: str | None = None
-    content_length = -1
-    injectable = False
     forward = False
     #: What a legacy app passed to the ``write`` that ``start_response`` returned.
-    written: Sequence[bytes] = ()
+    written: list[bytes] | None = None
     request_body = b""
     request_body_truncated = False
     response_body: bytes | None = None
@@ -73,13 +72,13 @@ class Exchange:
     error_type: str | None = None
 
     def __init__(
-        self, environ: dict[str, Any], start_response: StartResponse, version: int
+        self, environ: dict[str, Any], start_response: StartResponse, changes: int
     ) -> None:
         self.started = time.perf_counter()
         self.environ = environ
         self._start_response = start_response
         #: The live-reload change count when the request came in.
-        self.version = version
+        self.changes = changes
 
     def start_response(
         self, status: str, headers: list[tuple[str, str]], exc_info: Any = None
@@ -87,59 +86,74 @@ class Exchange:
         """The ``start_response`` the app sees: noted now, sent by :meth:`send`."""
         self.status = status
         self.headers = headers
+        if self.forward:
+            return self._start_response(status, headers, exc_info)
+        return self._write
+
+    def _write(self, data: bytes) -> None:
+        if self.written is None:
+            self.written = []
+        self.written.append(data)
+
+    def describe(self) -> tuple[bool, int]:
+        """Note the response's content type; return whether it is HTML the
+        reload script may go into, and its ``Content-Length`` (``-1`` if none)."""
         content_type = None
+        length = -1
         encoded = False
-        for name, value in headers:
+        for name, value in self.headers:
             lowered = name.lower()
             if lowered == "content-type":
                 content_type = value
             elif lowered == "content-length":
-                self.content_length = int(value) if value.isdigit() else -1
+                length = int(value) if value.isdigit() else -1
             elif lowered == "content-encoding":
                 encoded = True
         self.content_type = content_type
-        self.injectable = (
+        html = (
             content_type is not None
             and content_type.startswith("text/html")
             and not encoded
             and self.environ.get("REQUEST_METHOD") != "HEAD"
         )
-        if self.forward:
-            return self._start_response(status, headers, exc_info)
-        written: list[bytes] = []
-        self.written = written
-        return written.append
+        return html, length
 
     def send(self, status: str, headers: Sequence[tuple[str, str]]) -> None:
         """Pass the (possibly changed) status and headers on to the server."""
         self._start_response(status, headers)
 
-    def record(self) -> RequestRecord:
-        """The log entry for this exchange, as far as it got."""
+    def fields(self) -> RecordFields:
+        """The log entry for this exchange, as far as it got, as
+        :meth:`~protoweb.devtools.log.RequestLog.append_fields` takes it."""
         environ = self.environ
         duration = time.perf_counter() - self.started
-        status = self.status or "500"
+        status = self.status
         try:
-            code = int(status[:3])
+            code = int(status[:3]) if status else 500
         except ValueError:
             code = 500
-        return RequestRecord.make(
-            time=time.time() - duration,
-            method=environ.get("REQUEST_METHOD", ""),
-            path=environ.get("PATH_INFO", ""),
-            query_string=environ.get("QUERY_STRING", ""),
-            status=code,
-            duration_ms=duration * 1000.0,
-            endpoint=environ.get(ENVIRON_ENDPOINT),
-            request_headers=request_headers(environ),
-            request_body=self.request_body,
-            content_type=self.content_type,
-            response_body=self.response_body,
-            error=self.error,
-            error_type=self.error_type,
-            response_headers=tuple(self.headers),
-            request_body_truncated=self.request_body_truncated,
+        message = environ.get(ENVIRON_REQUEST_HEADERS)
+        return (
+            time.time() - duration,
+            environ.get("REQUEST_METHOD", ""),
+            environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""),
+            code,
+            duration * 1000.0,
+            environ.get(ENVIRON_ENDPOINT),
+            tuple(message.raw_items()) if message else request_headers(environ),
+            self.request_body,
+            self.content_type,
+            self.response_body,
+            self.error,
+            self.error_type,
+            tuple(self.headers),
+            self.request_body_truncated,
         )
+
+    def record(self) -> RequestRecord:
+        """The log entry for this exchange, as far as it got."""
+        return RequestRecord.from_fields(self.fields())
 
 
 class RecordingIterator:
@@ -155,12 +169,12 @@ class RecordingIterator:
         self._exchange = exchange
         self._body = body
         self._log = request_log
-        self._kept: list[bytes] | None = list(exchange.written)
-        self._size = sum(len(chunk) for chunk in exchange.written)
+        self._kept: list[bytes] | None = list(exchange.written or ())
+        self._size = sum(len(chunk) for chunk in self._kept)
         self._recorded = False
 
     def __iter__(self) -> Iterator[bytes]:
-        yield from self._exchange.written
+        yield from self._exchange.written or ()
         try:
             for chunk in self._body:
                 if self._kept is not None:
@@ -186,4 +200,4 @@ class RecordingIterator:
                 exchange = self._exchange
                 if self._kept is not None and exchange.error is None:
                     exchange.response_body = b"".join(self._kept)
-                self._log.append(exchange.record())
+                self._log.append_fields(exchange.fields())

@@ -48,8 +48,8 @@ _SCRIPT = """<script data-protoweb-reload>
 </script>
 """
 
-_BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
-_DOCUMENT_START = re.compile(rb"<html[\s>]|<!doctype\s+html", re.IGNORECASE)
+_BODY_END = re.compile(rb"</body\s*>")
+_DOCUMENT_START = re.compile(rb"<html[\s>]|<!doctype\s+html")
 
 
 class ReloadHub:
@@ -141,10 +141,19 @@ def _event(kind: str, name: str) -> bytes:
 def script_position(body: bytes) -> int:
     """Where the reload script goes in ``body``: before its last ``</body>``, or
     ``-1`` when ``body`` is not a full HTML document."""
-    if _DOCUMENT_START.search(body, 0, 1024) is None:
+    head = body[:1024].lower()
+    if b"<html" not in head and b"<!doctype" not in head:
         return -1
-    ends = [match.start() for match in _BODY_END.finditer(body)]
-    return ends[-1] if ends else -1
+    if _DOCUMENT_START.search(head) is None:
+        return -1
+    lowered = body.lower()
+    end = lowered.rfind(b"</body")
+    if end < 0:
+        return -1
+    if _BODY_END.match(lowered, end) is None:
+        ends = [match.start() for match in _BODY_END.finditer(lowered, 0, end)]
+        return ends[-1] if ends else -1
+    return end
 
 
 def inject(body: bytes, script: bytes) -> bytes | None:

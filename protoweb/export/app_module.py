@@ -70,7 +70,9 @@ def render_imports(bindings: Iterable[ImportBinding]) -> str:
     sections: dict[int, list[str]] = {0: [], 1: [], 2: [], 3: []}
     for module, asname in sorted(plain, key=lambda p: (p[0].lower(), p[1] or "")):
         sections[_section(module)].append(f"import {_alias(module, asname)}")
-    for (module, level), names in sorted(members.items(), key=lambda m: m[0][0].lower()):
+    for (module, level), names in sorted(
+        members.items(), key=lambda m: m[0][0].lower()
+    ):
         section = 3 if level else _section(module)
         ordered = sorted(names, key=lambda n: (_member_order(n[0]), n[1] or ""))
         aliases = [_alias(name, asname) for name, asname in ordered]
@@ -117,7 +119,8 @@ def config_lines(
         literal = _literal(value)
         if literal is None:
             warnings.append(
-                f"app.config[{key!r}] was not exported: its value ({type(value).__name__})"
+                f"app.config[{key!r}] was not exported: its value"
+                f" ({type(value).__name__})"
                 " cannot be written as a Python literal; set it in app.py"
             )
             continue

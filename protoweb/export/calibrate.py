@@ -59,7 +59,9 @@ def main():
     package, forbidden = sys.argv[1], sys.argv[2]
     requests = json.loads(sys.stdin.read())
     passes = [replay(fresh_app(package), requests) for _ in range(2)]
-    loaded = [name for name in ("IPython", "ipykernel", forbidden) if name in sys.modules]
+    loaded = [
+        name for name in ("IPython", "ipykernel", forbidden) if name in sys.modules
+    ]
     print(MARKER + json.dumps({"passes": passes, "loaded": loaded}))
 
 

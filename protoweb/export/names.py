@@ -110,7 +110,9 @@ def used_names(text: str, node: ast.stmt) -> UsedNames:
             if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Load)
         }
         return UsedNames(frozenset(loads), frozenset(), frozenset())
-    eager = {symbol.get_name() for symbol in table.get_symbols() if symbol.is_referenced()}
+    eager = {
+        symbol.get_name() for symbol in table.get_symbols() if symbol.is_referenced()
+    }
     eager.update(
         child.target.id
         for child in ast.walk(node)
@@ -135,7 +137,9 @@ def used_names(text: str, node: ast.stmt) -> UsedNames:
 
     visit(table, False)
     return UsedNames(
-        frozenset(eager), frozenset(deferred - eager), frozenset(soft - eager - deferred)
+        frozenset(eager),
+        frozenset(deferred - eager),
+        frozenset(soft - eager - deferred),
     )
 
 
@@ -181,7 +185,9 @@ def mutated_names(node: ast.stmt) -> frozenset[str]:
     return frozenset(names)
 
 
-def import_bindings(node: ast.stmt) -> tuple[tuple[ImportBinding, ...], tuple[str, ...]]:
+def import_bindings(
+    node: ast.stmt,
+) -> tuple[tuple[ImportBinding, ...], tuple[str, ...]]:
     """The bindings of an import statement, and the modules it star-imports."""
     bindings: list[ImportBinding] = []
     stars: list[str] = []

@@ -73,7 +73,9 @@ def dependencies(modules: Iterable[str], target: Target) -> list[str]:
         major, minor, *_ = (framework_version.split(".") + ["0", "0"])[:3]
         requirements = {target.distribution: f"protoweb~={major}.{minor}.0"}
     else:
-        requirements = {target.distribution: f"{target.distribution}=={framework_version}"}
+        requirements = {
+            target.distribution: f"{target.distribution}=={framework_version}"
+        }
     owners = metadata.packages_distributions()
     for module in sorted(set(modules)):
         if module in sys.stdlib_module_names or module in ("__future__", target.module):
@@ -90,7 +92,9 @@ def dependencies(modules: Iterable[str], target: Target) -> list[str]:
             )
         for distribution in distributions:
             if distribution.lower() in NOTEBOOK_DISTRIBUTIONS:
-                raise ExportError(f"app.py would import {module!r}, from {distribution}")
+                raise ExportError(
+                    f"app.py would import {module!r}, from {distribution}"
+                )
             requirements.setdefault(
                 distribution, f"{distribution}=={_version(distribution)}"
             )
@@ -215,7 +219,10 @@ _INIT = '''"""{name}: a web app exported from a protoweb session."""
 from .app import app as app
 '''
 
-_MAIN = '''"""Serve the app: ``python -m {name} [--host H] [--port P]`` (``$PORT`` is honoured)."""
+_MAIN = '''"""Serve the app: ``python -m {name} [--host H] [--port P]``.
+
+The port is ``$PORT`` when set, else 5000; the host 127.0.0.1 unless told otherwise.
+"""
 
 import argparse
 import os
@@ -235,7 +242,7 @@ if __name__ == "__main__":
     main()
 '''
 
-_WSGI = '''"""The WSGI entry point for production servers: ``gunicorn {name}.wsgi:app``."""
+_WSGI = '''"""The WSGI entry point for production: ``gunicorn {name}.wsgi:app``."""
 
 from .app import app
 

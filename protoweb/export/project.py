@@ -72,14 +72,24 @@ class ExportResult:
         """A few lines for the notebook or the shell."""
         lines = [
             f"exported {self.name!r} ({self.target}) to {self.path} in"
-            f" {self.seconds:.1f} s: {len(self.endpoints)} routes,"
-            f" {self.templates} templates, {self.static_files} static files;"
-            f" {self.tests_passed} tests passed in a fresh Python",
+            f" {self.seconds:.1f} s: {_count(len(self.endpoints), 'view')},"
+            f" {_count(self.templates, 'template')},"
+            f" {_count(self.static_files, 'static file')};"
+            f" {_count(self.tests_passed, 'test')} passed in a fresh Python",
             f"  serve it: cd {self.path} && python -m {self.name}"
             f"  |  gunicorn {self.name}.wsgi:app",
         ]
+        if self.left_out:
+            lines.append(
+                f"  {len(self.left_out)} recorded requests were left out of the tests;"
+                " tests/test_app.py says why"
+            )
         lines.extend(f"  warning: {warning}" for warning in self.warnings)
         return "\n".join(lines)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def route_table(app: App) -> list[Route]:
@@ -144,6 +154,16 @@ def _move_into_place(project: Path, dest: Path, files: Mapping[str, bytes]) -> N
         shutil.move(str(project / relative), str(target))
 
 
+def live_handlers(app: App) -> frozenset[str]:
+    """The function names of the app's hooks and error handlers."""
+    registries = (app._before, app._after, app._teardown, app._error_handlers)
+    return frozenset(
+        getattr(function, "__name__", "")
+        for registry in registries
+        for function in registry.values()
+    )
+
+
 def export_project(
     source: SessionSource,
     dest: str | os.PathLike[str],
@@ -168,7 +188,12 @@ def export_project(
     package = check_package_name(name) if name else package_name(folder)
     _check_destination(folder, {}, force)
     app = source.app
-    piece = slice_session(session_statements(source), app.endpoints, source.app_name)
+    piece = slice_session(
+        session_statements(source),
+        app.endpoints,
+        source.app_name,
+        live_handlers(app),
+    )
     request_views = frozenset(
         endpoint.view.__name__
         for endpoint_name, endpoint in app.endpoints.items()
@@ -197,24 +222,27 @@ def export_project(
     )
     files[TESTS_FILE] = b""
     _check_destination(folder, files, force)
-    with _staging(folder) as staging:
-        project = staging / "project"
-        _write(project, files)
+    try:
+        with _staging(folder) as staging:
+            project = staging / "project"
+            _write(project, files)
 
-        def replay(requests: list[ReplayRequest]) -> list[list[dict[str, Any]]]:
-            return calibrate(project, package, framework, requests)
+            def replay(requests: list[ReplayRequest]) -> list[list[dict[str, Any]]]:
+                return calibrate(project, package, framework, requests)
 
-        items, warnings = choose_cases(source.records, replay, app.endpoints)
-        files[TESTS_FILE] = render_tests(package, items, routes).encode()
-        _write(project, {TESTS_FILE: files[TESTS_FILE]})
-        passed = run_tests(project, framework)
-        _move_into_place(project, folder, files)
+            items, warnings = choose_cases(source.records, replay, app.endpoints)
+            files[TESTS_FILE] = render_tests(package, items, routes).encode()
+            _write(project, {TESTS_FILE: files[TESTS_FILE]})
+            passed = run_tests(project, framework)
+            _move_into_place(project, folder, files)
+    except OSError as error:
+        raise ExportError(f"could not write the export to {folder}: {error}") from None
     return ExportResult(
         path=folder,
         name=package,
         target=framework.name,
         files=tuple(sorted(files)),
-        endpoints=tuple(piece.endpoints),
+        endpoints=tuple(sorted({endpoint for _, _, endpoint in routes})),
         templates=len(templates),
         static_files=len(static),
         requirements=tuple(requirements),
@@ -223,5 +251,3 @@ def export_project(
         warnings=tuple([*piece.warnings, *module.warnings, *warnings]),
         seconds=time.perf_counter() - started,
     )
-
-

@@ -27,7 +27,9 @@ DROPPED_HEADERS = frozenset(
     }
 )  # fmt: skip
 _DROPPED_PREFIXES = ("sec-", "x-forwarded-", "x-real-ip", "x-protoweb-")
-SHORTCUT_METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"})
+SHORTCUT_METHODS = frozenset(
+    {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"}
+)
 
 
 def is_json_type(content_type: str | None) -> bool:
@@ -200,6 +202,8 @@ def python_literal(value: Any) -> str:
         items = ", ".join(python_literal(v) for v in value)
         return f"({items},)" if len(value) == 1 else f"({items})"
     if isinstance(value, dict):
-        items = ", ".join(f"{python_literal(k)}: {python_literal(v)}" for k, v in value.items())
+        items = ", ".join(
+            f"{python_literal(k)}: {python_literal(v)}" for k, v in value.items()
+        )
         return "{" + items + "}"
     return repr(value)

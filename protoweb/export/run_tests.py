@@ -35,7 +35,9 @@ def main():
     status = pytest.main(
         ["-q", "-p", "no:cacheprovider", "--color=no", tests], plugins=[outcomes]
     )
-    loaded = [name for name in ("IPython", "ipykernel", forbidden) if name in sys.modules]
+    loaded = [
+        name for name in ("IPython", "ipykernel", forbidden) if name in sys.modules
+    ]
     report = {
         "status": int(status),
         "passed": outcomes.passed,

@@ -110,7 +110,9 @@ def as_cell(item: Any) -> Cell:
         return Cell(item)
     source = getattr(item, "source", None)
     if not isinstance(source, str):
-        raise TypeError(f"a session cell must be a str or have a 'source', not {item!r}")
+        raise TypeError(
+            f"a session cell must be a str or have a 'source', not {item!r}"
+        )
     return Cell(
         source,
         getattr(item, "execution_count", None),
@@ -150,6 +152,8 @@ def session_source(session: Any, app_name: str = "app") -> SessionSource:
         cells=list(session.cells),
         definitions=dict(getattr(session, "definitions", {})),
         records=log.records() if log is not None else [],
-        preamble=list(preamble.values()) if isinstance(preamble, Mapping) else list(preamble),
+        preamble=list(preamble.values())
+        if isinstance(preamble, Mapping)
+        else list(preamble),
         app_name=app_name,
     )

@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 import sys
 from collections import defaultdict, deque
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,12 +94,19 @@ class _Slicer:
             return self.kept.get(statement, statement.description)
         return f"{statement.description}, which {self.kept[root]} needs"
 
-    def roots(self, endpoints: Mapping[str, Any]) -> None:
+    def roots(
+        self, endpoints: Mapping[str, Any], handlers: Collection[str] | None
+    ) -> None:
         registered: dict[tuple[str, str], Statement] = {}
+        functions: dict[tuple[str, str], str | None] = {}
         for statement in self.statements:
             for registration in statement.registers:
-                if registration.kind == "route" or self.current(statement):
-                    registered[(registration.kind, registration.key)] = statement
+                slot = (registration.kind, registration.key)
+                if registration.kind == "route" or handlers is not None:
+                    registered[slot] = statement
+                elif self.current(statement):
+                    registered[slot] = statement
+                functions[slot] = registration.function
             for removal in statement.removes:
                 kinds = HOOK_KINDS if removal.kind == "hook" else {removal.kind}
                 for kind in kinds:
@@ -108,8 +115,8 @@ class _Slicer:
         for endpoint in endpoints:
             if endpoint == "static":
                 continue
-            statement = registered.get(("route", endpoint))
-            if statement is None:
+            view = registered.get(("route", endpoint))
+            if view is None:
                 if dynamic:
                     continue
                 raise ExportError(
@@ -118,8 +125,15 @@ class _Slicer:
                     " outside the session?); define it in a cell and export again"
                 )
             self.result.endpoints.append(endpoint)
-            self.keep(statement, f"view {endpoint!r} ({statement.cell_label})", None)
+            self.keep(view, f"view {endpoint!r} ({view.cell_label})", None)
         for (kind, key), statement in registered.items():
+            function = functions.get((kind, key))
+            if (
+                handlers is not None
+                and function is not None
+                and function not in handlers
+            ):
+                continue
             if kind == "errorhandler":
                 self.keep(statement, f"the error handler for {key}", None)
             elif kind != "route":
@@ -170,14 +184,17 @@ class _Slicer:
             return
         hint = ""
         if name in FRAMEWORK_NAMES:
-            hint = f"add `from protoweb import {name}` to a cell, run it, and export again"
+            hint = (
+                f"add `from protoweb import {name}` to a cell, run it, and export again"
+            )
         raise UntraceableNameError(name, self.describe(user), hint)
 
     def define(self, name: str, chosen: Statement, user: Statement) -> None:
         if chosen.notebook_only is not None:
             raise ExportError(
                 f"name {name!r} is used by {self.describe(user)}, but it was set by"
-                f" notebook-only syntax in {chosen.cell_label}: `{chosen.notebook_only}`;"
+                f" notebook-only syntax in {chosen.cell_label}:"
+                f" `{chosen.notebook_only}`;"
                 " compute it in Python (e.g. with subprocess) and export again"
             )
         for binding in chosen.imports:
@@ -217,7 +234,10 @@ class _Slicer:
                 or statement.app_state
                 or statement.display_only
                 or statement.notebook_only is not None
-                or (isinstance(statement.node, ast.Expr) and last[statement.position[0]] == statement.position)
+                or (
+                    isinstance(statement.node, ast.Expr)
+                    and last[statement.position[0]] == statement.position
+                )
             ):
                 continue
             if self.touches_only_kept(statement):
@@ -278,17 +298,22 @@ def _rules(endpoint: Any) -> str:
 
 
 def slice_session(
-    session: SessionStatements, endpoints: Mapping[str, Any], app_name: str = "app"
+    session: SessionStatements,
+    endpoints: Mapping[str, Any],
+    app_name: str = "app",
+    handlers: Collection[str] | None = None,
 ) -> Slice:
     """The statements the app needs, from every statement the session ran.
 
     :param endpoints: the live app's endpoints (``app.endpoints``): the views to
         export; a view the cells registered but the app no longer serves is left out.
+    :param handlers: the names of the live app's hooks and error handlers; without
+        them, those registered by the latest run of each cell are exported.
     :raises UntraceableNameError: a kept statement reads a name no cell defines.
     :raises ExportError: a view has no source, or needs IPython.
     """
     slicer = _Slicer(session, app_name)
-    slicer.roots(endpoints)
+    slicer.roots(endpoints, handlers)
     slicer.run()
     slicer.effects()
     slicer.run()

@@ -55,12 +55,14 @@ class Registration(NamedTuple):
     :param key: the endpoint, the error code or exception, or the hook's name.
     :param rule: a route's rule, when written as a literal.
     :param methods: a route's methods, when written as literals.
+    :param function: the name of the function registered, when it has one.
     """
 
     kind: str
     key: str
     rule: str | None = None
     methods: tuple[str, ...] = ()
+    function: str | None = None
 
 
 @dataclass(eq=False)
@@ -149,7 +151,7 @@ def decorator_registration(
     """What ``@decorator`` over ``def function`` registers on the app, if anything."""
     if isinstance(decorator, ast.Attribute):
         if _is_app(decorator.value, app_name) and decorator.attr in HOOK_DECORATORS:
-            return Registration(decorator.attr, function)
+            return Registration(decorator.attr, function, function=function)
         return None
     if not (
         isinstance(decorator, ast.Call)
@@ -163,9 +165,10 @@ def decorator_registration(
         rule = _literal_str(decorator.args[0]) if decorator.args else None
         default = ("GET",) if attr == "route" else (attr.upper(),)
         methods = _methods(_keyword(decorator, "methods"), default)
-        return Registration("route", endpoint, rule, methods)
+        return Registration("route", endpoint, rule, methods, function)
     if attr == "errorhandler" and decorator.args:
-        return Registration("errorhandler", ast.unparse(decorator.args[0]))
+        key = ast.unparse(decorator.args[0])
+        return Registration("errorhandler", key, function=function)
     return None
 
 
@@ -195,12 +198,13 @@ def call_registration(call: ast.Call, app_name: str) -> Registration | bool:
             return True
         rule = _literal_str(args[0] if args else _keyword(call, "rule"))
         methods = _methods(_keyword(call, "methods"), ("GET",))
-        return Registration("route", endpoint, rule, methods)
+        return Registration("route", endpoint, rule, methods, _name_of(view))
     if attr == "register_error_handler" and args:
-        return Registration("errorhandler", ast.unparse(args[0]))
+        handler = _name_of(args[1]) if len(args) > 1 else None
+        return Registration("errorhandler", ast.unparse(args[0]), function=handler)
     if attr in HOOK_DECORATORS and args:
         name = _name_of(args[0])
-        return Registration(attr, name) if name else True
+        return Registration(attr, name, function=name) if name else True
     return False
 
 
@@ -257,7 +261,9 @@ def _classify(statement: Statement, app_name: str) -> None:
         elif _passes_app(value, app_name):
             statement.app_setup = True
     elif isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.Delete):
-        targets = node.targets if isinstance(node, ast.Assign | ast.Delete) else [node.target]
+        targets = (
+            node.targets if isinstance(node, ast.Assign | ast.Delete) else [node.target]
+        )
         for target in targets:
             root, chain = root_name(target)
             if root != app_name:
@@ -330,7 +336,11 @@ def cell_statements(
         statement.mutates = mutated_names(node) - {app_name}
         statement.imports, statement.star_imports = import_bindings(node)
         statement.notebook_only = next(
-            (code.notebook_only[n] for n in range(start, end + 1) if n in code.notebook_only),
+            (
+                code.notebook_only[n]
+                for n in range(start, end + 1)
+                if n in code.notebook_only
+            ),
             None,
         )
         _classify(statement, app_name)

@@ -44,7 +44,9 @@ FLASK = Target(
     "flask",
     "Flask",
     "Flask",
-    setup=("app.json.sort_keys = False  # keep keys in the order the views build them",),
+    setup=(
+        "app.json.sort_keys = False  # keep keys in the order the views build them",
+    ),
 )
 TARGETS = {target.name: target for target in (PROTOWEB, FLASK)}
 
@@ -55,7 +57,9 @@ def get_target(name: str) -> Target:
         return TARGETS[name]
     except KeyError:
         choices = ", ".join(sorted(TARGETS))
-        raise ExportError(f"unknown export target {name!r}; use one of: {choices}") from None
+        raise ExportError(
+            f"unknown export target {name!r}; use one of: {choices}"
+        ) from None
 
 
 def retarget_binding(binding: ImportBinding, target: Target) -> ImportBinding:
@@ -66,7 +70,11 @@ def retarget_binding(binding: ImportBinding, target: Target) -> ImportBinding:
     if top != "protoweb":
         return binding
     if binding.module != "protoweb" or binding.name is None:
-        shown = binding.module if binding.name is None else f"{binding.module}.{binding.name}"
+        shown = (
+            binding.module
+            if binding.name is None
+            else f"{binding.module}.{binding.name}"
+        )
         raise ExportError(
             f"{shown} has no Flask counterpart; use the names protoweb shares with"
             " Flask (from protoweb import request, render_template, ...) or export"
@@ -94,7 +102,9 @@ def _header_end(lines: list[str], def_row: int) -> tuple[int, int]:
     raise ValueError("no ':' after def")
 
 
-def _format_arguments(arguments: ast.arguments, segment: Callable[[ast.AST], str]) -> str:
+def _format_arguments(
+    arguments: ast.arguments, segment: Callable[[ast.AST], str]
+) -> str:
     """A parameter list as PEP 8 writes it, each part in its original text."""
 
     def parameter(arg: ast.arg, default: ast.expr | None = None) -> str:
@@ -106,7 +116,9 @@ def _format_arguments(arguments: ast.arguments, segment: Callable[[ast.AST], str
         return text
 
     positional = arguments.posonlyargs + arguments.args
-    padding: list[ast.expr | None] = [None] * (len(positional) - len(arguments.defaults))
+    padding: list[ast.expr | None] = [None] * (
+        len(positional) - len(arguments.defaults)
+    )
     parts: list[str] = []
     for index, (arg, default) in enumerate(
         zip(positional, [*padding, *arguments.defaults], strict=True)
@@ -118,7 +130,9 @@ def _format_arguments(arguments: ast.arguments, segment: Callable[[ast.AST], str
         parts.append("*" + parameter(arguments.vararg))
     elif arguments.kwonlyargs:
         parts.append("*")
-    for arg, kw_default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True):
+    for arg, kw_default in zip(
+        arguments.kwonlyargs, arguments.kw_defaults, strict=True
+    ):
         parts.append(parameter(arg, kw_default))
     if arguments.kwarg is not None:
         parts.append("**" + parameter(arguments.kwarg))
@@ -171,7 +185,9 @@ def drop_request_parameter(text: str, node: ast.stmt) -> str:
         return ast.unparse(_with_arguments(node, new_arguments))
     prefix = "async def" if isinstance(node, ast.AsyncFunctionDef) else "def"
     returns = f" -> {segment(node.returns)}" if node.returns else ""
-    header = f"{prefix} {node.name}({_format_arguments(new_arguments, segment)}){returns}"
+    header = (
+        f"{prefix} {node.name}({_format_arguments(new_arguments, segment)}){returns}"
+    )
     rest = lines[end_row][end_col:]
     return "\n".join([*lines[:def_row], header + rest, *lines[end_row + 1 :]])
 

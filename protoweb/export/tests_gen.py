@@ -148,15 +148,16 @@ def render_case(case: RecordedCase, name: str) -> str:
         f"    assert response.status_code == {expected.status}",
     ]
     if expected.content_type is not None:
-        lines.append(
-            f"    assert response.content_type == {python_literal(expected.content_type)}"
-        )
+        content_type = python_literal(expected.content_type)
+        lines.append(f"    assert response.content_type == {content_type}")
     lines.extend(f"    {line}" for line in _body_assertions(expected))
     return "\n".join(lines)
 
 
 def render_left_out(item: LeftOut) -> str:
-    text = f"{item.request.summary()} (request {item.number}) is left out: {item.reason}."
+    text = (
+        f"{item.request.summary()} (request {item.number}) is left out: {item.reason}."
+    )
     words, lines, line = text.split(), [], "#"
     for word in words:
         if len(line) + len(word) + 1 > 79:
@@ -173,11 +174,11 @@ def render_routes_test(routes: Sequence[tuple[str, tuple[str, ...], str]]) -> st
     return "\n".join(
         [
             "def test_routes():",
-            '    automatic = {"HEAD", "OPTIONS"}',
+            '    hidden = {"HEAD", "OPTIONS"}',
             "    routes = sorted(",
-            "        (rule.rule, tuple(sorted(rule.methods - automatic)), rule.endpoint)",
+            "        (rule.rule, tuple(sorted(rule.methods - hidden)), rule.endpoint)",
             "        for rule in app.url_map.iter_rules()",
-            "        if rule.endpoint != \"static\"",
+            '        if rule.endpoint != "static"',
             "    )",
             f"    assert routes == {expected}",
         ]

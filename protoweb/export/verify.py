@@ -62,12 +62,18 @@ def _installed(distribution: str) -> bool:
 
 
 def _run_child(
-    script: str, arguments: Sequence[str], project: Path, target: Target, stdin: str = ""
+    script: str,
+    arguments: Sequence[str],
+    project: Path,
+    target: Target,
+    stdin: str = "",
 ) -> tuple[dict[str, Any] | None, str]:
-    """Run ``script`` (a file beside this one) with ``python -c``; its report and output.
+    """Run ``script`` (a file beside this one) with ``python -c``.
 
     The child works in a scratch folder beside the project, so that files the app
     makes as it runs (a SQLite database, say) never end up in the export.
+
+    :returns: the report it printed (``None`` if none) and its other output.
     """
     code = (_HERE / script).read_text()
     scratch = project.parent / "scratch"
@@ -83,7 +89,9 @@ def _run_child(
             timeout=CHILD_TIMEOUT,
         )
     except subprocess.TimeoutExpired as error:
-        output = (error.stdout or b"").decode() if isinstance(error.stdout, bytes) else ""
+        output = (
+            (error.stdout or b"").decode() if isinstance(error.stdout, bytes) else ""
+        )
         raise VerificationError(
             f"checking the export took more than {CHILD_TIMEOUT} s (a view that never"
             " returns?)",
@@ -93,7 +101,9 @@ def _run_child(
     for line in reversed(completed.stdout.splitlines()):
         if line.startswith(MARKER):
             report: dict[str, Any] = json.loads(line[len(MARKER) :])
-            shown = "\n".join(x for x in output.splitlines() if not x.startswith(MARKER))
+            shown = "\n".join(
+                x for x in output.splitlines() if not x.startswith(MARKER)
+            )
             return report, shown
     return None, output
 
@@ -171,6 +181,8 @@ def _never_replayed(record: RequestRecord, endpoints: Mapping[str, Any]) -> str 
     if record.error:
         kind = record.error_type or "an error"
         return f"its view raised {kind} while prototyping"
+    if getattr(record, "request_body_truncated", False):
+        return "its request body was too large to be recorded"
     if record.status == 304:
         return "a conditional request, answered from the live server's cache validators"
     if record.endpoint and record.endpoint not in endpoints:
@@ -187,7 +199,9 @@ def _judge(
 ) -> RecordedCase | LeftOut:
     if "error" in first or "error" in second:
         error = first.get("error") or second.get("error")
-        return LeftOut(number, request, f"the exported app raised {error} when replayed")
+        return LeftOut(
+            number, request, f"the exported app raised {error} when replayed"
+        )
     one, two = ReplayResponse.from_json(first), ReplayResponse.from_json(second)
     if not one.matches(two):
         return LeftOut(
@@ -209,7 +223,9 @@ def _judge(
 def _describe(response: ReplayResponse) -> str:
     body = response.body
     size = "an unrecorded body" if body is None else f"{len(body)} bytes"
-    return f"{response.status} {response.content_type or ''} with {size}".replace("  ", " ")
+    return f"{response.status} {response.content_type or ''} with {size}".replace(
+        "  ", " "
+    )
 
 
 def run_tests(project: Path, target: Target) -> int:

@@ -3,7 +3,7 @@
 The server serves a temporary copy of ``notebooks/`` (a run never changes the
 repository's notebooks) in one of two modes, and every test runs in both:
 
-``direct``
+``local``
     the browser reaches the live server at ``http://127.0.0.1:PORT/``, as on a
     laptop (``PROTOWEB_PUBLIC_URL`` says so explicitly, because
     jupyter-server-proxy is installed in the test environment);
@@ -48,7 +48,7 @@ UI_TIMEOUT_MS = 15_000
 NAVIGATION_TIMEOUT_MS = 30_000
 #: Per-test ceiling, fixtures included (starting JupyterLab, running the notebook).
 TEST_TIMEOUT = 150
-MODES = ("direct", "proxy")
+MODES = ("local", "proxy")
 
 ARTIFACT_FOLDERS = pytest.StashKey[list[str]]()
 STEPS = "steps"
@@ -115,7 +115,7 @@ def lab(
         "PROTOWEB_PUBLIC_URL": None,
         "JUPYTERHUB_SERVICE_PREFIX": None,
     }
-    if mode == "direct":
+    if mode == "local":
         env["PROTOWEB_PUBLIC_URL"] = "http://127.0.0.1:{port}/"
     with JupyterLabServer(root, base / "state", env=env) as server:
         yield server

@@ -158,7 +158,8 @@ class NotebookPage:
                 idle_since = idle_since or now
                 if now - idle_since > 5:
                     raise NotebookError(
-                        f"the kernel is idle but cells {pending} did not run;"
+                        f"the kernel is idle but code cells {pending} did not run"
+                        f" (execution counts {counts}, waited for > {after});"
                         f" tracebacks shown: {self.error_outputs()}"
                     )
             else:

@@ -18,7 +18,7 @@ PANEL = ".jp-OutputArea .jupyter-widgets.protoweb-panel"
 
 #: What the panel's link looks like in each mode (the live server's port captured).
 BASE_URL_PATTERNS = {
-    "direct": re.compile(r"^http://127\.0\.0\.1:(\d+)/$"),
+    "local": re.compile(r"^http://127\.0\.0\.1:(\d+)/$"),
     "proxy": re.compile(r"^/proxy/(\d+)/$"),
 }
 

@@ -229,7 +229,7 @@ def test_url_for_links_and_redirects_work_in_a_tab(
     expect(link).to_be_visible(timeout=SHOWS_WITHIN_MS)
     with steps.tab(session.click_for_tab(link), "links tab") as tab:
         assert tab.url == session.url("/e2e/links")
-        prefix = "" if session.mode == "direct" else session.panel.base_url()[:-1]
+        prefix = "" if session.mode == "local" else session.panel.base_url()[:-1]
         next_link = tab.locator("#next")
         expect(next_link).to_have_attribute("href", f"{prefix}/e2e/target/link")
         next_link.click()

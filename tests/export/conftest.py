@@ -24,7 +24,9 @@ from protoweb.export import Cell, SessionSource, ViewSource
 from protoweb.export.cells import cell_to_python
 
 REPO = Path(__file__).resolve().parents[2]
-PREAMBLE = "from protoweb import App\n\napp = App(__name__)\nfrom protoweb import request\n"
+PREAMBLE = (
+    "from protoweb import App\n\napp = App(__name__)\nfrom protoweb import request\n"
+)
 
 
 class Notebook:

@@ -47,7 +47,7 @@ def test_strings_and_brackets_are_not_touched() -> None:
         'text = """\n%not a magic\n!nor a shell\n"""\n'
         "values = [\n    1,\n]\n"
         "call(\n    'a',\n)\n"
-        'rate = 100 % 7\nok = a != b  # what?\n'
+        "rate = 100 % 7\nok = a != b  # what?\n"
         "joined = 1 + \\\n    2\n"
     )
     python, _ = strip_ipython(source)
@@ -61,7 +61,11 @@ def test_a_percent_inside_a_continued_expression_is_python() -> None:
 
 def test_cell_magic_cells_hold_no_python() -> None:
     code = cell_to_python("%%route GET /hello/<name>\nf'Hello {name}'")
-    assert (code.magic, code.magic_line, code.python) == ("route", "GET /hello/<name>", "")
+    assert (code.magic, code.magic_line, code.python) == (
+        "route",
+        "GET /hello/<name>",
+        "",
+    )
     assert not code.is_python
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
 from importlib import metadata
 from pathlib import Path
 
 import pytest
+import tomllib
 
 from protoweb.export import (
     DestinationNotEmptyError,
@@ -27,7 +27,10 @@ def shop(notebook: Notebook) -> Notebook:
         "@app.route('/')\ndef index():\n"
         "    return render_template('index.html', items=ITEMS)"
     )
-    notebook.run("%%template index.html\n<ul>{% for i in items %}<li>{{ i }}</li>{% endfor %}</ul>")
+    notebook.run(
+        "%%template index.html\n"
+        "<ul>{% for i in items %}<li>{{ i }}</li>{% endfor %}</ul>"
+    )
     notebook.run("%%static site.css\nbody { margin: 0 }")
     notebook.run(
         "@app.post('/items')\ndef add(request):\n"
@@ -37,7 +40,9 @@ def shop(notebook: Notebook) -> Notebook:
     notebook.run("%%route GET /api/items\n{'items': ITEMS, 'count': len(ITEMS)}")
     notebook.run("%%route POST /api/echo\nrequest.get_json()")
     notebook.request("GET", "/")
-    notebook.request("POST", "/items", "text=<tea>", "application/x-www-form-urlencoded")
+    notebook.request(
+        "POST", "/items", "text=<tea>", "application/x-www-form-urlencoded"
+    )
     notebook.request("GET", "/api/items")
     notebook.request("POST", "/api/echo", '{"a": [1, 2]}', "application/json")
     notebook.request("GET", "/static/site.css")
@@ -45,35 +50,46 @@ def shop(notebook: Notebook) -> Notebook:
     return notebook
 
 
-def test_an_export_has_the_documented_layout(notebook: Notebook, tmp_path: Path) -> None:
+def test_an_export_has_the_documented_layout(
+    notebook: Notebook, tmp_path: Path
+) -> None:
     result = export_project(shop(notebook).source(), tmp_path / "my-shop")
     root = tmp_path / "my-shop"
     assert result.name == "my_shop" and result.path == root
     written = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
-    assert written == sorted(result.files) == [
-        "README.md",
-        "my_shop/__init__.py",
-        "my_shop/__main__.py",
-        "my_shop/app.py",
-        "my_shop/static/site.css",
-        "my_shop/templates/index.html",
-        "my_shop/wsgi.py",
-        "pyproject.toml",
-        "tests/test_app.py",
-    ]
+    assert (
+        written
+        == sorted(result.files)
+        == [
+            "README.md",
+            "my_shop/__init__.py",
+            "my_shop/__main__.py",
+            "my_shop/app.py",
+            "my_shop/static/site.css",
+            "my_shop/templates/index.html",
+            "my_shop/wsgi.py",
+            "pyproject.toml",
+            "tests/test_app.py",
+        ]
+    )
     assert result.tests_passed == 7 and result.left_out == ()
     project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
     version = metadata.version("MarkupSafe")
     assert project["dependencies"][0].startswith("protoweb~=")
     assert f"MarkupSafe=={version}" in project["dependencies"]
     assert not any("ipython" in d.lower() for d in project["dependencies"])
-    assert "gunicorn -w 2 -b 0.0.0.0:8000 my_shop.wsgi:app" in (root / "README.md").read_text()
+    assert (
+        "gunicorn -w 2 -b 0.0.0.0:8000 my_shop.wsgi:app"
+        in (root / "README.md").read_text()
+    )
     tests = (root / "tests/test_app.py").read_text()
     assert 'response = client.post("/api/echo", json={"a": [1, 2]})' in tests
     assert not list(tmp_path.glob(".my-shop-export-*"))
 
 
-def test_the_exported_tests_pass_with_plain_pytest(notebook: Notebook, tmp_path: Path) -> None:
+def test_the_exported_tests_pass_with_plain_pytest(
+    notebook: Notebook, tmp_path: Path
+) -> None:
     export_project(shop(notebook).source(), tmp_path / "shop")
     completed = fresh_python(
         "import sys, pytest; code = pytest.main(['-q', '-p', 'no:cacheprovider']);"
@@ -158,25 +174,33 @@ def test_answers_that_change_on_every_run_are_left_out_with_a_reason(
     notebook.request("GET", "/")
     result = export_project(notebook.source(), tmp_path / "out")
     tests = (tmp_path / "out/tests/test_app.py").read_text()
-    assert "# GET /id (request 1) is left out: it answered differently each time" in tests
+    assert (
+        "# GET /id (request 1) is left out: it answered differently each time" in tests
+    )
     assert "# GET / (request 2) is left out: the exported app answers 200" in tests
     assert "def test_03_get_index" in tests
     assert result.tests_passed == 2
     assert len(result.warnings) == 1 and "request 2" in result.warnings[0]
 
 
-def test_a_flask_export_depends_on_flask_only(notebook: Notebook, tmp_path: Path) -> None:
+def test_a_flask_export_depends_on_flask_only(
+    notebook: Notebook, tmp_path: Path
+) -> None:
     result = export_project(shop(notebook).source(), tmp_path / "shop", target="flask")
     project = tomllib.loads((tmp_path / "shop/pyproject.toml").read_text())["project"]
     assert project["dependencies"][0] == f"Flask=={metadata.version('Flask')}"
     assert not any(d.startswith("protoweb") for d in project["dependencies"])
     app_py = (tmp_path / "shop/shop/app.py").read_text()
-    assert "from flask import Flask, redirect, render_template, request, url_for" in app_py
+    assert (
+        "from flask import Flask, redirect, render_template, request, url_for" in app_py
+    )
     assert "def add():" in app_py
     assert result.tests_passed == 7
 
 
-def test_an_unknown_target_or_name_is_refused(notebook: Notebook, tmp_path: Path) -> None:
+def test_an_unknown_target_or_name_is_refused(
+    notebook: Notebook, tmp_path: Path
+) -> None:
     with pytest.raises(ExportError, match="unknown export target 'django'"):
         export_project(notebook.source(), tmp_path / "out", target="django")
     with pytest.raises(ExportError, match="would shadow"):

@@ -33,7 +33,9 @@ def test_views_take_their_imports_helpers_and_constants_transitively(
     notebook.run("import json\nimport math\nfrom datetime import date, datetime")
     notebook.run("!echo hi\n%timeit -n1 sum(range(3))")
     notebook.run("UNUSED = 1\nscratch = [n ** 2 for n in range(4)]")
-    notebook.run("TAX = 0.2\n\ndef with_tax(price):\n    return round(price * (1 + TAX), 2)")
+    notebook.run(
+        "TAX = 0.2\n\ndef with_tax(price):\n    return round(price * (1 + TAX), 2)"
+    )
     notebook.run("def label(price):\n    return f'{with_tax(price)} on {date.today()}'")
     notebook.run("@app.route('/price/<int:n>')\ndef price(n):\n    return label(n)")
     text = app_py(notebook)
@@ -205,3 +207,23 @@ def test_star_imports_become_explicit(notebook: Notebook) -> None:
     notebook.run("from math import *")
     notebook.run("@app.route('/')\ndef index():\n    return str(floor(pi))")
     assert "from math import floor, pi" in app_py(notebook)
+
+
+def test_hooks_follow_the_live_app(notebook: Notebook) -> None:
+    notebook.run("@app.before_request\ndef first():\n    pass", cell_id="hooks")
+    notebook.run("@app.after_request\ndef stamp(response):\n    return response")
+    notebook.run("app.remove_hook('stamp')")
+    notebook.run("@app.before_request\ndef second():\n    pass", cell_id="hooks")
+    notebook.run("@app.route('/')\ndef index():\n    return 'ok'")
+    source = notebook.source()
+    live = {"first", "second"}  # the extension leaves a re-run cell's old hooks
+    piece = slice_session(
+        session_statements(source), notebook.app.endpoints, "app", live
+    )
+    names = [getattr(s.node, "name", "") for s in piece.statements]
+    assert names == ["first", "second", "index"]
+    piece = slice_session(session_statements(source), notebook.app.endpoints)
+    assert [getattr(s.node, "name", "") for s in piece.statements] == [
+        "second",
+        "index",
+    ]

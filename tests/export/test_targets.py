@@ -9,7 +9,12 @@ import pytest
 from protoweb.export import ExportError
 from protoweb.export.app_module import render_imports
 from protoweb.export.names import ImportBinding
-from protoweb.export.targets import FLASK, PROTOWEB, drop_request_parameter, retarget_binding
+from protoweb.export.targets import (
+    FLASK,
+    PROTOWEB,
+    drop_request_parameter,
+    retarget_binding,
+)
 
 
 def binding(module: str, name: str | None, asname: str | None = None) -> ImportBinding:
@@ -57,7 +62,9 @@ def test_protoweb_names_come_from_flask() -> None:
 
 
 def test_protoweb_internals_have_no_flask_counterpart() -> None:
-    with pytest.raises(ExportError, match="protoweb.responses has no Flask counterpart"):
+    with pytest.raises(
+        ExportError, match="protoweb.responses has no Flask counterpart"
+    ):
         retarget_binding(binding("protoweb.responses", None), FLASK)
 
 
@@ -66,17 +73,19 @@ def test_protoweb_internals_have_no_flask_counterpart() -> None:
     [
         ("def add(request):", "def add():"),
         ("def item(id, request):", "def item(id):"),
-        ("def item(request, id: int = 1, *, q='x'):", "def item(id: int = 1, *, q='x'):"),
+        (
+            "def item(request, id: int = 1, *, q='x'):",
+            "def item(id: int = 1, *, q='x'):",
+        ),
         ("def item(*, request):", "def item():"),
         ("async def item(request) -> str:", "async def item() -> str:"),
     ],
 )
 def test_a_request_parameter_becomes_flasks_proxy(source: str, header: str) -> None:
-    text = f"@app.post('/x')\n{source}  # note\n    # body comment\n    return request.path"
+    rest = "  # note\n    # body comment\n    return request.path"
+    text = f"@app.post('/x')\n{source}{rest}"
     rewritten = drop_request_parameter(text, ast.parse(text).body[0])
-    assert rewritten == (
-        f"@app.post('/x')\n{header}  # note\n    # body comment\n    return request.path"
-    )
+    assert rewritten == f"@app.post('/x')\n{header}{rest}"
 
 
 def test_a_multi_line_header_is_rewritten_whole() -> None:

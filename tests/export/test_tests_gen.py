@@ -37,13 +37,20 @@ def test_a_test_file_replays_in_order_and_explains_what_it_left_out() -> None:
     items: list[RecordedCase | LeftOut] = [
         RecordedCase(
             1,
-            ReplayRequest("POST", "/items", data=b"text=tea",
-                          content_type="application/x-www-form-urlencoded"),
+            ReplayRequest(
+                "POST",
+                "/items",
+                data=b"text=tea",
+                content_type="application/x-www-form-urlencoded",
+            ),
             ReplayResponse(200, "application/json", b'{"count": 1}\n'),
         ),  # fmt: skip
         LeftOut(2, ReplayRequest("GET", "/now"), "it answered differently each time"),
-        RecordedCase(3, ReplayRequest("GET", "/", query_string="page=2"),
-                     ReplayResponse(200, "text/html; charset=utf-8", b"<p>tea</p>")),  # fmt: skip
+        RecordedCase(
+            3,
+            ReplayRequest("GET", "/", query_string="page=2"),
+            ReplayResponse(200, "text/html; charset=utf-8", b"<p>tea</p>"),
+        ),  # fmt: skip
     ]
     text = render_tests("shop", items, [("/", ("GET",), "index")])
     assert "from shop.app import app" in text
@@ -58,7 +65,9 @@ def test_a_test_file_replays_in_order_and_explains_what_it_left_out() -> None:
         '    assert response.content_type == "application/json"\n'
         '    assert response.get_json() == {"count": 1}\n'
     ) in text
-    assert "# GET /now (request 2) is left out: it answered differently each time." in text
+    assert (
+        "# GET /now (request 2) is left out: it answered differently each time." in text
+    )
     assert 'response = client.get("/", query_string="page=2")' in text
     assert text.index("test_01") < text.index("request 2") < text.index("test_03")
     compile(text, "test_app.py", "exec")

@@ -69,9 +69,11 @@ def test_a_path_finds_its_view(shell: InteractiveShell, tmp_path: Path) -> None:
     app = shell.user_ns["app"]
     assert resolve_endpoint(app, "/hello/bob") == "hello"
     assert resolve_endpoint(app, "/items") == "post_items"
+    shell.run_cell("%%route /docs/\n'docs'", store_history=True)
+    assert resolve_endpoint(app, "/docs") == "docs", "the redirect is followed"
     with pytest.raises(ViewEditError, match="no view answers '/nowhere'"):
         resolve_endpoint(app, "/nowhere")
-    with pytest.raises(ViewEditError, match=r"endpoints: hello, post_items"):
+    with pytest.raises(ViewEditError, match=r"endpoints: docs, hello, post_items"):
         resolve_endpoint(app, "nope")
     use_editor(shell, tmp_path, "text = text.replace('Hello', 'Hi')\n")
     assert edit(shell, "/hello/bob") is None

@@ -183,6 +183,20 @@ def test_the_command_imports_ipython_only_when_the_repl_runs(tmp_path: Path) -> 
     assert result.returncode == 0, result.stderr.decode()
 
 
+def test_without_ipython_the_command_says_what_to_install(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "sys.modules['IPython'] = None\n"
+        "from protoweb.cli import main\n"
+        "main(['repl'])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=repl_env(tmp_path), capture_output=True
+    )
+    assert result.returncode == 1
+    assert 'pip install "protoweb[jupyter]"' in result.stderr.decode()
+
+
 def test_a_port_that_is_taken_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -83,7 +83,7 @@ def test_detach_restores_the_prompt_and_stops_listening(
             input=pipe, output=DummyOutput(), refresh_interval=0
         )
         redraws: list[str] = []
-        prompt.app.invalidate = lambda: redraws.append("redraw")  # type: ignore[method-assign]
+        prompt.app.invalidate = lambda: redraws.append("redraw")  # type: ignore
         bar = ReplToolbar(lambda: current_session(shell))
         assert bar.attach(prompt)
         assert prompt.bottom_toolbar is bar
@@ -95,9 +95,7 @@ def test_detach_restores_the_prompt_and_stops_listening(
         assert prompt.refresh_interval == 0
         seen = len(redraws)
         status_of(f"{session.public_url}two")
-        wait_until(
-            lambda: (log.latest() or None) is not None and log.latest().path == "/two"
-        )
+        wait_until(lambda: [record.path for record in log.records(1)] == ["/two"])
         assert len(redraws) == seen
 
 
