@@ -29,7 +29,11 @@ from .session import Session, SessionHistory
 from .thread_output import ThreadOutput, current_parent_header
 
 #: Modules that define ``%protoweb`` verbs, imported before the magics are built.
-VERB_MODULES: list[str] = ["kernel_ext.verbs", "kernel_ext.edit"]
+VERB_MODULES: list[str] = [
+    "kernel_ext.verbs",
+    "kernel_ext.edit",
+    "kernel_ext.export_verb",
+]
 
 #: The app's logger for views that raise; in a notebook the panel and
 #: ``%protoweb log`` show those errors, so it is kept from printing them again.

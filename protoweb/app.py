@@ -247,6 +247,15 @@ class App:
         }
         self._changed("errorhandler", str(code_or_exception))
 
+    def handlers(self) -> dict[str, tuple[Callable[..., Any], ...]]:
+        """The hooks and error handlers now registered, by kind (a snapshot)."""
+        return {
+            "before_request": tuple(self._before.values()),
+            "after_request": tuple(self._after.values()),
+            "teardown_request": tuple(self._teardown.values()),
+            "errorhandler": tuple(self._error_handlers.values()),
+        }
+
     # Change notification, for the live server's reload and the notebook panel.
 
     def add_change_listener(self, listener: ChangeListener) -> None:

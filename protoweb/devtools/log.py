@@ -63,7 +63,9 @@ class RequestRecord:
 
     @classmethod
     def from_fields(cls, values: RecordFields) -> RequestRecord:
-        """The record whose fields are ``values``, in :data:`FIELD_NAMES` order."""
+        """The record whose fields are ``values``, in :data:`FIELD_NAMES` order
+        (faster than the dataclass's own ``__init__``, which sets each field
+        through ``object.__setattr__``)."""
         record = object.__new__(cls)
         attributes = record.__dict__
         attributes.update(zip(FIELD_NAMES, values, strict=True))
@@ -80,7 +82,7 @@ _FIELD_DEFAULTS = {
     f.name: f.default for f in fields(RequestRecord) if f.default is not MISSING
 }
 
-#: The fields :meth:`RequestLog.append_fields` takes, in order (all but ``extra``).
+#: The fields :meth:`RequestRecord.from_fields` takes, in order (all but ``extra``).
 FIELD_NAMES = tuple(f.name for f in fields(RequestRecord) if f.name != "extra")
 
 #: A record's field values in :data:`FIELD_NAMES` order.
@@ -92,15 +94,14 @@ Subscriber = Callable[[RequestRecord], None]
 class RequestLog:
     """The latest ``capacity`` records, and callbacks told of each new one.
 
-    The live server adds its records with :meth:`append_fields`: while nobody
-    listens, a record is kept as a plain tuple and becomes a
-    :class:`RequestRecord` when first read (then stays that same object). Live
-    record objects retained by the hundred would keep Python's garbage collector
-    busy with full collections; tuples of plain values it stops tracking at once.
+    The live server adds its records with :meth:`append_later`: while nobody
+    listens, a record is kept as the little it was made from and becomes a
+    :class:`RequestRecord` when first read (then stays that same object), so a
+    request pays for almost none of its log entry.
     """
 
     def __init__(self, capacity: int = 200) -> None:
-        self._records: deque[RequestRecord | RecordFields] = deque(maxlen=capacity)
+        self._records: deque[RequestRecord | tuple[Any, Any]] = deque(maxlen=capacity)
         self._subscribers: tuple[Subscriber, ...] = ()
         self._lock = threading.Lock()
         self.total = 0
@@ -115,14 +116,14 @@ class RequestLog:
             except Exception:
                 logger.exception("request log subscriber %r failed", subscriber)
 
-    def append_fields(self, values: RecordFields) -> None:
-        """Add the record whose fields are ``values`` (in :data:`FIELD_NAMES`
-        order); it is built only when read, or now if someone subscribed."""
+    def append_later(self, make: Callable[[Any], RequestRecord], data: Any) -> None:
+        """Add the record ``make(data)``, made only when first read (or now, if
+        someone subscribed). ``data`` must not change afterwards."""
         if self._subscribers:
-            self.append(RequestRecord.from_fields(values))
+            self.append(make(data))
             return
         with self._lock:
-            self._records.append(values)
+            self._records.append((make, data))
             self.total += 1
 
     def records(self, last: int | None = None) -> list[RequestRecord]:
@@ -137,7 +138,7 @@ class RequestLog:
         records = []
         for index, item in enumerate(kept):
             if type(item) is tuple:
-                item = kept[index] = RequestRecord.from_fields(item)
+                item = kept[index] = item[0](item[1])
             records.append(item)
         return records  # type: ignore[return-value]
 
@@ -151,7 +152,7 @@ class RequestLog:
                 return None
             item = self._records[-1]
             if type(item) is tuple:
-                item = self._records[-1] = RequestRecord.from_fields(item)
+                item = self._records[-1] = item[0](item[1])
             return item  # type: ignore[return-value]
 
     def clear(self) -> None:

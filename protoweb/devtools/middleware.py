@@ -178,14 +178,15 @@ class DevTools:
         if exchange.written:
             data = b"".join(exchange.written) + data
         exchange.response_body = data if len(data) <= BODY_LIMIT else None
-        self.request_log.append_fields(exchange.fields())
         if html:
             position = script_position(data)
             if position >= 0:
                 page = data[:position] + self._script(exchange) + data[position:]
                 exchange.send(status, _fresh_headers(exchange, page))
+                exchange.log_to(self.request_log)
                 return (page,)
         exchange.send(status, exchange.headers)
+        exchange.log_to(self.request_log)
         return (data,)
 
     def _error_page(
@@ -200,7 +201,6 @@ class DevTools:
         exchange.error = format_traceback(error)
         exchange.error_type = type(error).__name__
         exchange.describe()
-        self.request_log.append_fields(exchange.fields())
         page = render_traceback_page(
             error,
             exchange.error,
@@ -215,6 +215,7 @@ class DevTools:
             ("Cache-Control", "no-store"),
         ]
         exchange.send("500 INTERNAL SERVER ERROR", headers)
+        exchange.log_to(self.request_log)
         return (page,)
 
     def _answer(self, exchange: Exchange, error: HTTPException) -> Iterable[bytes]:

@@ -15,7 +15,7 @@ from typing import Any
 from ..app import ENVIRON_ENDPOINT
 from ..responses import StartResponse
 from .keepalive import ENVIRON_REQUEST_HEADERS
-from .log import BODY_LIMIT, RecordFields, RequestLog, RequestRecord
+from .log import BODY_LIMIT, RequestLog, RequestRecord
 from .traceback_page import format_traceback
 
 #: environ key -> header name ("" for keys that are not headers), filled as seen.
@@ -76,7 +76,7 @@ class Exchange:
     ) -> None:
         self.started = time.perf_counter()
         self.environ = environ
-        self._start_response = start_response
+        self._start_response: StartResponse | None = start_response
         #: The live-reload change count when the request came in.
         self.changes = changes
 
@@ -86,7 +86,7 @@ class Exchange:
         """The ``start_response`` the app sees: noted now, sent by :meth:`send`."""
         self.status = status
         self.headers = headers
-        if self.forward:
+        if self.forward and self._start_response is not None:
             return self._start_response(status, headers, exc_info)
         return self._write
 
@@ -120,40 +120,89 @@ class Exchange:
 
     def send(self, status: str, headers: Sequence[tuple[str, str]]) -> None:
         """Pass the (possibly changed) status and headers on to the server."""
-        self._start_response(status, headers)
+        if self._start_response is not None:
+            self._start_response(status, headers)
 
-    def fields(self) -> RecordFields:
-        """The log entry for this exchange, as far as it got, as
-        :meth:`~protoweb.devtools.log.RequestLog.append_fields` takes it."""
+    def log_to(self, request_log: RequestLog) -> None:
+        """Add this exchange to ``request_log``.
+
+        What the record needs is noted now, in a tuple of the few objects it
+        refers to (retaining the environ instead would make each new entry free
+        a whole cold request's worth of objects); the record itself is made when
+        read. A failed request's record is made now.
+        """
         environ = self.environ
-        duration = time.perf_counter() - self.started
-        status = self.status
-        try:
-            code = int(status[:3]) if status else 500
-        except ValueError:
-            code = 500
         message = environ.get(ENVIRON_REQUEST_HEADERS)
-        return (
-            time.time() - duration,
+        entry: LogEntry = (
+            self.started,
+            time.perf_counter(),
             environ.get("REQUEST_METHOD", ""),
             environ.get("PATH_INFO", ""),
             environ.get("QUERY_STRING", ""),
-            code,
-            duration * 1000.0,
             environ.get(ENVIRON_ENDPOINT),
             tuple(message.raw_items()) if message else request_headers(environ),
-            self.request_body,
+            self.status,
+            self.headers,
             self.content_type,
             self.response_body,
+            self.request_body,
+            self.request_body_truncated,
             self.error,
             self.error_type,
-            tuple(self.headers),
-            self.request_body_truncated,
         )
+        self._start_response = None
+        if self.error is None:
+            request_log.append_later(record_from_entry, entry)
+        else:
+            request_log.append(record_from_entry(entry))
 
-    def record(self) -> RequestRecord:
-        """The log entry for this exchange, as far as it got."""
-        return RequestRecord.from_fields(self.fields())
+
+#: What :meth:`Exchange.log_to` keeps of a request until its record is read.
+LogEntry = tuple[Any, ...]
+
+
+def record_from_entry(entry: LogEntry) -> RequestRecord:
+    """The :class:`~protoweb.devtools.log.RequestRecord` for a logged exchange."""
+    (
+        started,
+        finished,
+        method,
+        path,
+        query_string,
+        endpoint,
+        headers,
+        status,
+        response_headers,
+        content_type,
+        response_body,
+        request_body,
+        request_body_truncated,
+        error,
+        error_type,
+    ) = entry
+    try:
+        code = int(status[:3]) if status else 500
+    except ValueError:
+        code = 500
+    return RequestRecord.from_fields(
+        (
+            time.time() - (time.perf_counter() - started),
+            method,
+            path,
+            query_string,
+            code,
+            (finished - started) * 1000.0,
+            endpoint,
+            headers,
+            request_body,
+            content_type,
+            response_body,
+            error,
+            error_type,
+            tuple(response_headers),
+            request_body_truncated,
+        )
+    )
 
 
 class RecordingIterator:
@@ -200,4 +249,4 @@ class RecordingIterator:
                 exchange = self._exchange
                 if self._kept is not None and exchange.error is None:
                     exchange.response_body = b"".join(self._kept)
-                self._log.append_fields(exchange.fields())
+                exchange.log_to(self._log)

@@ -103,6 +103,7 @@ def route_table(app: App) -> list[Route]:
 
 
 def _check_destination(dest: Path, files: Mapping[str, bytes], force: bool) -> None:
+    """Refuse a destination the export cannot write, before anything is written."""
     if dest.exists() and not dest.is_dir():
         raise ExportError(f"{dest} is a file; export into a folder")
     if not dest.is_dir() or not any(dest.iterdir()):
@@ -114,13 +115,11 @@ def _check_destination(dest: Path, files: Mapping[str, bytes], force: bool) -> N
         )
     for relative in files:
         target = dest / relative
-        for parent in [target, *target.parents]:
-            if parent == dest:
-                break
-            if parent != target and parent.exists() and not parent.is_dir():
-                raise ExportError(f"cannot write {relative}: {parent} is a file")
         if target.is_dir():
             raise ExportError(f"cannot write {relative}: {target} is a folder")
+        for folder in target.relative_to(dest).parents:
+            if (dest / folder).is_file():
+                raise ExportError(f"cannot write {relative}: {dest / folder} is a file")
 
 
 @contextmanager
@@ -156,11 +155,10 @@ def _move_into_place(project: Path, dest: Path, files: Mapping[str, bytes]) -> N
 
 def live_handlers(app: App) -> frozenset[str]:
     """The function names of the app's hooks and error handlers."""
-    registries = (app._before, app._after, app._teardown, app._error_handlers)
     return frozenset(
         getattr(function, "__name__", "")
-        for registry in registries
-        for function in registry.values()
+        for functions in app.handlers().values()
+        for function in functions
     )
 
 

@@ -127,3 +127,18 @@ def test_hooks_are_replaced_by_name_and_removable(app, client):
     assert client.get("/").headers["X-Stamp"] == "2"
     app.remove_hook("stamp")
     assert "X-Stamp" not in client.get("/").headers
+
+
+def test_handlers_lists_hooks_and_error_handlers(app):
+    @app.before_request
+    def first():
+        return None
+
+    @app.errorhandler(404)
+    def missing(error):
+        return "missing", 404
+
+    handlers = app.handlers()
+    assert handlers["before_request"] == (first,)
+    assert handlers["errorhandler"] == (missing,)
+    assert handlers["after_request"] == handlers["teardown_request"] == ()

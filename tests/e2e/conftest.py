@@ -20,18 +20,16 @@ browser console and the server log are kept under ``tests/e2e/artifacts/`` (or
 from __future__ import annotations
 
 import os
-import re
 import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
+from .artifacts import ARTIFACT_FOLDERS, REPO, STEPS, Artifacts, Console, Steps
 from .jupyterlab import JupyterLabServer
 from .notebook_page import NotebookPage
-from .screenshots import ARTIFACTS, REPO, Steps
 
 NOTEBOOKS = REPO / "notebooks"
 CHROMIUM = os.environ.get("PROTOWEB_CHROMIUM", "/usr/bin/chromium")
@@ -49,9 +47,6 @@ NAVIGATION_TIMEOUT_MS = 30_000
 #: Per-test ceiling, fixtures included (starting JupyterLab, running the notebook).
 TEST_TIMEOUT = 150
 MODES = ("local", "proxy")
-
-ARTIFACT_FOLDERS = pytest.StashKey[list[str]]()
-STEPS = "steps"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -121,17 +116,6 @@ def lab(
         yield server
 
 
-class Console:
-    """What the browser's tabs printed to their consoles, and their page errors."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-
-    def attach(self, page: Page) -> None:
-        page.on("console", lambda m: self.lines.append(f"[{m.type}] {m.text}"))
-        page.on("pageerror", lambda e: self.lines.append(f"[pageerror] {e}"))
-
-
 @pytest.fixture(scope="module")
 def console() -> Console:
     return Console()
@@ -156,36 +140,26 @@ def notebook_page(context: BrowserContext, lab: JupyterLabServer) -> NotebookPag
     return NotebookPage(context.new_page(), lab)
 
 
-@pytest.fixture(autouse=True)
-def failure_artifacts(
+@pytest.fixture(scope="module")
+def artifacts(
     request: pytest.FixtureRequest,
     context: BrowserContext,
     console: Console,
     lab: JupyterLabServer,
-    tmp_path: Path,
+) -> Artifacts:
+    """For module fixtures that drive the browser: ``artifacts.keep(name)``."""
+    return Artifacts(request.config, context, console, lab)
+
+
+@pytest.fixture(autouse=True)
+def failure_artifacts(
+    request: pytest.FixtureRequest, artifacts: Artifacts, tmp_path: Path
 ) -> Iterator[None]:
-    """On failure (in the test or in setting up its notebook): the step
-    screenshots, a screenshot of every tab, the console and the server log."""
-    console_start = len(console.lines)
+    """When a test fails: its step screenshots, every tab, the console, the log."""
+    console_start = len(artifacts.console.lines)
     yield
-    if not _failed(request.node):
-        return
-    slug = re.sub(r"[^\w.-]+", "_", request.node.nodeid.split("::", 1)[-1])
-    folder = ARTIFACTS / f"{slug}-{time.strftime('%Y%m%d-%H%M%S')}"
-    steps = tmp_path / STEPS
-    if steps.is_dir():
-        shutil.copytree(steps, folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    for number, page in enumerate(context.pages):
-        try:
-            page.screenshot(path=folder / f"failure-tab{number}.png")
-        except Exception as error:  # a crashed tab still leaves the other files
-            (folder / f"failure-tab{number}.txt").write_text(repr(error))
-    (folder / "console.log").write_text("\n".join(console.lines[console_start:]))
-    (folder / "jupyterlab.log").write_text(lab.log())
-    request.config.stash.setdefault(ARTIFACT_FOLDERS, []).append(
-        f"{request.node.nodeid}: {folder}"
-    )
+    if _failed(request.node):
+        artifacts.keep(request.node.nodeid, tmp_path / STEPS, console_start)
 
 
 @pytest.fixture

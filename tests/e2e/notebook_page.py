@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import time
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, expect
 
 from .jupyterlab import JupyterLabServer
 
@@ -51,6 +51,8 @@ class NotebookPage:
         # More room for the notebook (and the screenshots): hide the file browser.
         if self.page.locator("#jp-left-stack:visible").count():
             self.page.keyboard.press("Control+b")
+        # Make the notebook the current widget: the Run menu acts on that one.
+        self.select(0)
         return self
 
     def _accept_kernel_dialog(self) -> None:
@@ -115,9 +117,12 @@ class NotebookPage:
     def run_all(self) -> None:
         """Run > Run All Cells, then wait until every code cell has run."""
         before = self.latest_count()
+        self.select(0)
         menu_bar = self.page.locator("#jp-menu-panel")
         menu_bar.get_by_role("menuitem", name="Run", exact=True).click()
-        self.page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        run_all = self.page.get_by_role("menuitem", name="Run All Cells", exact=True)
+        expect(run_all).to_be_enabled()
+        run_all.click()
         self.wait_until_run(after=before)
 
     def run_cell(self, index: int) -> None:

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from .artifacts import Artifacts, Steps, docs_screenshot
 from .jupyterlab import JupyterLabServer
 from .notebook_page import NotebookPage
 from .panel_view import BASE_URL_PATTERNS, PANEL, PanelView
-from .screenshots import Steps, docs_screenshot
 
 QUICKSTART = "quickstart.ipynb"
 #: The quickstart's preview of its index page.
@@ -57,11 +57,18 @@ class Session:
 
 @pytest.fixture(scope="module")
 def session(
-    notebook_page: NotebookPage, lab: JupyterLabServer, mode: str
+    notebook_page: NotebookPage,
+    lab: JupyterLabServer,
+    mode: str,
+    artifacts: Artifacts,
 ) -> Iterator[Session]:
     """quickstart.ipynb opened in JupyterLab and run with Run > Run All Cells."""
-    notebook_page.open(QUICKSTART)
-    notebook_page.run_all()
+    try:
+        notebook_page.open(QUICKSTART)
+        notebook_page.run_all()
+    except Exception:
+        artifacts.keep(f"{QUICKSTART} run all [{mode}]")
+        raise
     panel = notebook_page.page.locator(PANEL).first
     yield Session(notebook_page, PanelView(panel, lab), mode)
 
@@ -198,7 +205,7 @@ def test_an_exception_in_a_view_shows_in_the_panel(
     docs_screenshot("e2e-error.png", panel.root)
 
 
-LINKS_CELL = '''\
+LINKS_CELL = """\
 from protoweb import redirect, url_for
 
 E2E_PAGE = "<!doctype html><html><body>{}</body></html>"
@@ -218,7 +225,7 @@ def e2e_target(name):
 @app.route("/e2e/go")
 def e2e_go():
     return redirect(url_for("e2e_target", name="redirect"))
-'''
+"""
 
 
 def test_url_for_links_and_redirects_work_in_a_tab(

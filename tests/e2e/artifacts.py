@@ -1,14 +1,19 @@
-"""Screenshots: each test's steps (kept when it fails) and the pictures in the docs."""
+"""What a run leaves behind: step screenshots and logs of failures, docs pictures."""
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Locator, Page
+import pytest
+from playwright.sync_api import BrowserContext, Locator, Page
+
+from .jupyterlab import JupyterLabServer
 
 REPO = Path(__file__).resolve().parents[2]
 #: Where a failing test's screenshots and logs go (the path is printed).
@@ -17,6 +22,10 @@ ARTIFACTS = Path(
 )
 #: ``PROTOWEB_E2E_DOCS=1`` also writes the screenshots the docs show, here.
 DOCS_STATIC = REPO / "docs" / "_static"
+#: The folder (in each test's tmp_path) that holds its step screenshots.
+STEPS = "steps"
+#: Where the failures' folders are listed for the end-of-run summary.
+ARTIFACT_FOLDERS = pytest.StashKey[list[str]]()
 
 
 class Steps:
@@ -45,6 +54,54 @@ class Steps:
             raise
         finally:
             tab.close()
+
+
+class Console:
+    """What the browser's tabs printed to their consoles, and their page errors."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def attach(self, page: Page) -> None:
+        page.on("console", lambda m: self.lines.append(f"[{m.type}] {m.text}"))
+        page.on("pageerror", lambda e: self.lines.append(f"[pageerror] {e}"))
+
+
+class Artifacts:
+    """Keeps what explains a failure: step screenshots, every tab, logs.
+
+    :param config: pytest's config, where the folders are listed for the summary.
+    """
+
+    def __init__(
+        self,
+        config: pytest.Config,
+        context: BrowserContext,
+        console: Console,
+        lab: JupyterLabServer,
+    ) -> None:
+        self.config = config
+        self.context = context
+        self.console = console
+        self.lab = lab
+
+    def keep(self, name: str, steps: Path | None = None, console_from: int = 0) -> Path:
+        """Write the artifacts of the failure called ``name``; their folder."""
+        slug = re.sub(r"[^\w.-]+", "_", name.split("::")[-1])
+        folder = ARTIFACTS / f"{slug}-{time.strftime('%Y%m%d-%H%M%S')}"
+        if steps is not None and steps.is_dir():
+            shutil.copytree(steps, folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        for number, page in enumerate(self.context.pages):
+            try:
+                page.screenshot(path=folder / f"failure-tab{number}.png")
+            except Exception as error:  # a crashed tab still leaves the other files
+                (folder / f"failure-tab{number}.txt").write_text(repr(error))
+        lines = self.console.lines[console_from:]
+        (folder / "console.log").write_text("\n".join(lines))
+        (folder / "jupyterlab.log").write_text(self.lab.log())
+        self.config.stash.setdefault(ARTIFACT_FOLDERS, []).append(f"{name}: {folder}")
+        return folder
 
 
 def docs_screenshot(name: str, *locators: Locator) -> None:

@@ -1,0 +1,45 @@
+"""``%protoweb export DIR``: write the session as a package that proves itself."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from IPython.core.error import UsageError
+
+from protoweb.export import ExportError, export_project
+from protoweb.export.session import session_source
+
+from .verbs import argument, verb
+
+if TYPE_CHECKING:
+    from .extension import Extension
+
+
+@verb(
+    "export",
+    "DIR [--name NAME] [--target protoweb|flask] [--force]",
+    "export the session as a standalone package, verified by its own tests",
+    arguments=[
+        argument("dir", metavar="DIR"),
+        argument("--name", default=None, help="the package name (default: DIR's)"),
+        argument(
+            "--target",
+            choices=["protoweb", "flask"],
+            default="protoweb",
+            help="what the package depends on",
+        ),
+        argument("--force", action="store_true", help="write into a non-empty DIR"),
+    ],
+)
+def export(ext: Extension, args: Any) -> None:
+    try:
+        result = export_project(
+            session_source(ext.session),
+            args.dir,
+            name=args.name,
+            target=args.target,
+            force=args.force,
+        )
+    except ExportError as error:
+        raise UsageError(f"%protoweb export: {error}") from None
+    print(result.summary())
