@@ -49,13 +49,6 @@ DEV_MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 #: HTML responses up to this size get the live-reload script.
 INJECT_LIMIT = 8 * 1024 * 1024
 
-_FORWARDED = (
-    "HTTP_X_FORWARDED_PREFIX",
-    "HTTP_X_FORWARDED_HOST",
-    "HTTP_X_FORWARDED_PROTO",
-    "HTTP_X_FORWARDED_FOR",
-    "HTTP_X_FORWARDED_PORT",
-)
 _EVENT_STREAM_HEADERS = [
     ("Content-Type", "text/event-stream; charset=utf-8"),
     ("Cache-Control", "no-store"),
@@ -99,11 +92,14 @@ class DevTools:
     def __call__(
         self, environ: dict[str, Any], start_response: StartResponse
     ) -> Iterable[bytes]:
-        for key in _FORWARDED:
-            if key in environ:
-                if is_loopback(environ.get("REMOTE_ADDR")):
-                    return self._behind_proxy(environ, start_response)
-                break
+        if (
+            "HTTP_X_FORWARDED_PREFIX" in environ
+            or "HTTP_X_FORWARDED_HOST" in environ
+            or "HTTP_X_FORWARDED_PROTO" in environ
+            or "HTTP_X_FORWARDED_FOR" in environ
+            or "HTTP_X_FORWARDED_PORT" in environ
+        ) and is_loopback(environ.get("REMOTE_ADDR")):
+            return self._behind_proxy(environ, start_response)
         return self.serve(environ, start_response)
 
     def serve(
@@ -115,12 +111,13 @@ class DevTools:
         exchange = Exchange(environ, start_response, self.reload_hub.changes)
         if "__debugger__" in environ.get("QUERY_STRING", ""):
             return self._answer(exchange, NotFound())
-        try:
-            refused = self._read_body(exchange)
-        except ClientDisconnected as error:
-            refused = error
-        if refused is not None:
-            return self._answer(exchange, refused)
+        if "CONTENT_LENGTH" in environ or "wsgi.input_terminated" in environ:
+            try:
+                refused = self._read_body(exchange)
+            except ClientDisconnected as error:
+                refused = error
+            if refused is not None:
+                return self._answer(exchange, refused)
         try:
             body = self.app.wsgi_app(environ, exchange.start_response)
         except Exception as error:

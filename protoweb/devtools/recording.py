@@ -52,24 +52,40 @@ def request_headers(environ: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     return tuple(headers)
 
 
+_CONTENT_TYPE, _CONTENT_LENGTH, _CONTENT_ENCODING = 1, 2, 3
+#: Response header names the dev tools look at, by their lower-case names.
+_HEADER_KINDS = {
+    "content-type": _CONTENT_TYPE,
+    "content-length": _CONTENT_LENGTH,
+    "content-encoding": _CONTENT_ENCODING,
+}
+#: The same, as Werkzeug and protoweb spell them (no ``lower()`` needed).
+_SPELLED_KINDS = {
+    "Content-Type": _CONTENT_TYPE,
+    "Content-Length": _CONTENT_LENGTH,
+    "Content-Encoding": _CONTENT_ENCODING,
+}
+
+
 class Exchange:
-    """One request through the dev tools, and the response as the app made it.
+    """One request through the dev tools, and the response as the app made it."""
 
-    Only what every request needs is set in ``__init__``; the rest keeps its class
-    default until a request needs it.
-    """
-
-    status: str | None = None
-    headers: Sequence[tuple[str, str]] = ()
-    content_type: str | None = None
-    forward = False
-    #: What a legacy app passed to the ``write`` that ``start_response`` returned.
-    written: list[bytes] | None = None
-    request_body = b""
-    request_body_truncated = False
-    response_body: bytes | None = None
-    error: str | None = None
-    error_type: str | None = None
+    __slots__ = (
+        "started",
+        "environ",
+        "_start_response",
+        "changes",
+        "status",
+        "headers",
+        "content_type",
+        "forward",
+        "written",
+        "request_body",
+        "request_body_truncated",
+        "response_body",
+        "error",
+        "error_type",
+    )
 
     def __init__(
         self, environ: dict[str, Any], start_response: StartResponse, changes: int
@@ -79,6 +95,17 @@ class Exchange:
         self._start_response: StartResponse | None = start_response
         #: The live-reload change count when the request came in.
         self.changes = changes
+        self.status: str | None = None
+        self.headers: Sequence[tuple[str, str]] = ()
+        self.content_type: str | None = None
+        self.forward = False
+        #: What a legacy app passed to the ``write`` ``start_response`` returned.
+        self.written: list[bytes] | None = None
+        self.request_body = b""
+        self.request_body_truncated = False
+        self.response_body: bytes | None = None
+        self.error: str | None = None
+        self.error_type: str | None = None
 
     def start_response(
         self, status: str, headers: list[tuple[str, str]], exc_info: Any = None
@@ -102,12 +129,12 @@ class Exchange:
         length = -1
         encoded = False
         for name, value in self.headers:
-            lowered = name.lower()
-            if lowered == "content-type":
+            kind = _SPELLED_KINDS.get(name) or _HEADER_KINDS.get(name.lower())
+            if kind == _CONTENT_TYPE:
                 content_type = value
-            elif lowered == "content-length":
+            elif kind == _CONTENT_LENGTH:
                 length = int(value) if value.isdigit() else -1
-            elif lowered == "content-encoding":
+            elif kind == _CONTENT_ENCODING:
                 encoded = True
         self.content_type = content_type
         html = (

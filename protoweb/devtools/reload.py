@@ -141,7 +141,10 @@ def _event(kind: str, name: str) -> bytes:
 def script_position(body: bytes) -> int:
     """Where the reload script goes in ``body``: before its last ``</body>``, or
     ``-1`` when ``body`` is not a full HTML document."""
-    head = body[:1024].lower()
+    head = body[:1024]
+    if b"<" not in head:
+        return -1
+    head = head.lower()
     if b"<html" not in head and b"<!doctype" not in head:
         return -1
     if _DOCUMENT_START.search(head) is None:

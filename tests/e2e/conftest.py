@@ -151,7 +151,7 @@ def artifacts(
     return Artifacts(request.config, context, console, lab)
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def failure_artifacts(
     request: pytest.FixtureRequest, artifacts: Artifacts, tmp_path: Path
 ) -> Iterator[None]:
@@ -163,8 +163,10 @@ def failure_artifacts(
 
 
 @pytest.fixture
-def steps(notebook_page: NotebookPage, tmp_path: Path) -> Steps:
-    """Step screenshots, kept by :func:`failure_artifacts` if the test fails."""
+def steps(
+    notebook_page: NotebookPage, tmp_path: Path, failure_artifacts: None
+) -> Steps:
+    """Step screenshots, kept with the other artifacts if the test fails."""
     folder = tmp_path / STEPS
     folder.mkdir()
     return Steps(notebook_page.page, folder)

@@ -195,20 +195,49 @@ class JupyterLabServer:
             payload = response.read()
         return json.loads(payload) if payload else None
 
+    @property
+    def pid(self) -> int | None:
+        """The server's process id while it runs."""
+        return self._process.pid if self._process is not None else None
+
+    def kernel_pids(self) -> list[int]:
+        """Processes started for this server's kernels (their connection files are
+        in its own runtime folder, so no other program's processes match)."""
+        runtime = str(self.state_dir / "runtime") + os.sep
+        pids = []
+        for entry in Path("/proc").glob("[0-9]*"):
+            try:
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+            except OSError:
+                continue
+            if runtime.encode() in command and b"kernel-" in command:
+                pids.append(int(entry.name))
+        return pids
+
     def stop(self) -> None:
-        """Shut the server and its kernels down; kill them if that takes too long."""
+        """Shut the server and its kernels down; kill them if that takes too long.
+
+        Kernels run in sessions of their own, so they are found by their
+        connection files and killed one by one, by process id.
+        """
         process, self._process = self._process, None
-        if process is None or process.poll() is not None:
+        if process is None:
             return
-        try:
-            self.api("POST", "/api/shutdown")
-        except (urllib.error.URLError, OSError):
-            process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=SHUTDOWN_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
+        if process.poll() is None:
+            try:
+                self.api("POST", "/api/shutdown")
+            except (urllib.error.URLError, OSError):
+                process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=SHUTDOWN_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=5)
+        for pid in self.kernel_pids():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
     def __enter__(self) -> JupyterLabServer:
         return self.start()

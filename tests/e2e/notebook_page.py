@@ -40,10 +40,13 @@ class NotebookPage:
         self.cells = self.notebook.locator(".jp-Cell")
 
     def open(self, path: str) -> NotebookPage:
-        """Open ``path`` and wait until its cells show and its kernel is idle."""
+        """Open ``path`` and wait until its cells show and its kernel is idle.
+
+        The notebook's metadata must name its kernel (else JupyterLab asks which
+        one, and the wait for an idle kernel runs out with the dialog on screen).
+        """
         self.page.goto(self.lab.lab_url(path), timeout=OPEN_TIMEOUT_MS)
         self.cells.first.wait_for(timeout=OPEN_TIMEOUT_MS)
-        self._accept_kernel_dialog()
         self.page.locator(
             ".jp-NotebookPanel:visible .jp-Notebook-ExecutionIndicator"
             "[data-status='idle']"
@@ -54,14 +57,6 @@ class NotebookPage:
         # Make the notebook the current widget: the Run menu acts on that one.
         self.select(0)
         return self
-
-    def _accept_kernel_dialog(self) -> None:
-        dialog = self.page.locator(".jp-Dialog:has-text('Select Kernel')")
-        try:
-            dialog.wait_for(timeout=1_000)
-        except Exception:
-            return
-        dialog.locator("button.jp-mod-accept").click()
 
     def kernel_status(self) -> str:
         indicator = self.page.locator(
@@ -107,7 +102,7 @@ class NotebookPage:
         return max((count for count in self.execution_counts() if count), default=0)
 
     def error_outputs(self) -> list[str]:
-        """The texts of exception outputs (tracebacks) shown in the notebook."""
+        """The texts of stderr outputs shown (tracebacks, warnings, messages)."""
         return self.notebook.locator(
             ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
         ).all_inner_texts()

@@ -63,6 +63,8 @@ def session(
     artifacts: Artifacts,
 ) -> Iterator[Session]:
     """quickstart.ipynb opened in JupyterLab and run with Run > Run All Cells."""
+    if not (lab.root_dir / QUICKSTART).is_file():
+        pytest.fail(f"notebooks/{QUICKSTART} is missing")
     try:
         notebook_page.open(QUICKSTART)
         notebook_page.run_all()
@@ -126,6 +128,12 @@ def test_show_previews_the_page_in_an_iframe(
     docs_screenshot("e2e-preview.png", notebook.cell(cell))
 
 
+STYLESHEETS_LOADED = """() => {
+    const sheets = Array.from(document.styleSheets).filter(sheet => sheet.href);
+    return sheets.length > 0 && sheets.every(sheet => sheet.cssRules.length > 0);
+}"""
+
+
 def test_the_form_in_the_preview_posts_and_redirects(
     session: Session, steps: Steps
 ) -> None:
@@ -134,17 +142,20 @@ def test_the_form_in_the_preview_posts_and_redirects(
     notebook = session.notebook
     cell = notebook.find_cell(SHOW_INDEX)
     notebook.output(cell).scroll_into_view_if_needed()
+    iframe = notebook.output(cell).locator("iframe")
     frame = notebook.output(cell).frame_locator("iframe")
-    # style.css, linked with url_for('static', ...), is applied.
-    expect(frame.locator("body")).to_have_css("max-width", "576px")
-    item = f"e2e item {secrets.token_hex(3)}"
-    preview = notebook.output(cell).locator("iframe").element_handle().content_frame()
+    preview = iframe.element_handle().content_frame()
     assert preview is not None
-    frame.locator("input[name=text]").fill(item)
-    with preview.expect_navigation(url=lambda url: not url.endswith("/items")):
-        frame.locator("button", has_text="Add").click()
+    # The stylesheets the page links (with url_for('static', ...)) are applied.
+    expect(frame.locator("link[rel=stylesheet]").first).to_be_attached()
+    preview.wait_for_function(STYLESHEETS_LOADED)
+    item = f"e2e item {secrets.token_hex(3)}"
+    form = frame.locator("form[method=post]")
+    form.locator("input[name]").first.fill(item)
+    with preview.expect_navigation():
+        form.locator("button, input[type=submit]").first.click()
     assert preview.url == session.url("/"), "the redirect did not lead to the index"
-    expect(frame.locator("li", has_text=item)).to_be_visible()
+    expect(frame.locator("body")).to_contain_text(item)
     expect(session.panel.requests.locator("tr", has_text="/items")).to_contain_text(
         "302"
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
@@ -19,6 +20,8 @@ from kernel_ext.session import Session
 from kernel_ext.toolbar import ReplToolbar, toolbar_fragments
 
 from .conftest import get, status_of
+
+T = TypeVar("T")
 
 
 def text(session: Session | None) -> str:
@@ -136,7 +139,7 @@ def _redraws_while_waiting(
         thread = threading.Thread(target=user)
         thread.start()
         try:
-            assert asyncio.run(prompt.prompt_async()) == "done"
+            assert run_in_own_loop(prompt.prompt_async) == "done"
         finally:
             thread.join()
             bar.detach()
@@ -172,3 +175,23 @@ def test_a_reloaded_extension_is_still_followed(
     )
     assert current_session(shell) is not before
     assert any("GET /after-reload 404" in line for line in seen)
+
+
+def run_in_own_loop(make_coroutine: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run a coroutine in a thread of its own, so that no event loop left running
+    in this thread (a browser test's, say) is in the way."""
+    results: list[T] = []
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            results.append(asyncio.run(make_coroutine()))
+        except BaseException as error:
+            errors.append(error)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(timeout=30)
+    if errors:
+        raise errors[0]
+    return results[0]
