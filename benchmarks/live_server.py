@@ -30,6 +30,8 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,10 +74,49 @@ def serve(name: str) -> None:
     else:
         from protoweb.server import LiveServer
 
-        live = LiveServer(_wsgi_app("protoweb"), dev=name == "protoweb").start()
+        app = _wsgi_app("protoweb")
+        samples = _time_dev_tools(app) if name == "protoweb-timed" else None
+        live = LiveServer(app, dev=name != "protoweb-nodev").start()
         port = live.port
     print(f"ready {port}", flush=True)
     sys.stdin.read()
+    if samples is not None:
+        medians = {path: statistics.median(times) for path, times in samples.items()}
+        print(json.dumps(medians), flush=True)
+
+
+def _time_dev_tools(app: Any) -> dict[str, list[float]]:
+    """Time, for every request, the dev tools' own share: the middleware's call
+    less the app's; returns the samples (µs) by path, filled as requests come."""
+    from protoweb.devtools.middleware import DevTools
+
+    samples: dict[str, list[float]] = {}
+    app_time = threading.local()
+    clock = time.perf_counter
+    bare = app.wsgi_app
+
+    def timed_app(environ: dict[str, Any], start_response: Any) -> Any:
+        started = clock()
+        body = bare(environ, start_response)
+        app_time.value = clock() - started
+        return body
+
+    tools_call = DevTools.__call__
+
+    def timed_tools(
+        self: DevTools, environ: dict[str, Any], start_response: Any
+    ) -> Any:
+        path = environ.get("PATH_INFO", "")
+        started = clock()
+        app_time.value = 0.0
+        body = tools_call(self, environ, start_response)
+        spent = clock() - started - app_time.value
+        samples.setdefault(path, []).append(spent * 1e6)
+        return body
+
+    app.wsgi_app = timed_app
+    DevTools.__call__ = timed_tools  # type: ignore[method-assign]
+    return samples
 
 
 @dataclass
@@ -125,14 +166,17 @@ class ServerProcess:
             finally:
                 connection.close()
 
-    def stop(self) -> None:
+    def stop(self) -> str:
+        """End the server; returns what it printed on the way out."""
         if self.process.stdin is not None:
             self.process.stdin.close()
+        out = self.process.stdout.read() if self.process.stdout else ""
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        return out
 
 
 @dataclass
@@ -148,6 +192,8 @@ class LiveResult:
 
     samples: dict[str, dict[str, list[Sample]]] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
+    #: The dev tools' own time per request (µs, median), measured in the server.
+    dev_tools_us: dict[str, float] = field(default_factory=dict)
 
     def median_rps(self, server: str, label: str) -> float:
         return statistics.median(s.rps for s in self.samples[server][label])
@@ -226,7 +272,22 @@ def measure(
     finally:
         for process in processes:
             process.stop()
+    if "protoweb" in servers:
+        result.dev_tools_us = time_dev_tools(seconds * 2, connections)
     return result
+
+
+def time_dev_tools(seconds: int, connections: int) -> dict[str, float]:
+    """The dev tools' own time per request, by request label, from an instrumented
+    server (not the one whose throughput is reported)."""
+    process = ServerProcess.start("protoweb-timed")
+    try:
+        for request in REQUESTS:
+            run_wrk(f"http://127.0.0.1:{process.port}{request.path}", seconds, 1)
+    finally:
+        printed = process.stop()
+    medians = json.loads(printed.strip().splitlines()[-1])
+    return {r.label: medians[r.path] for r in REQUESTS}
 
 
 def render(result: LiveResult) -> str:
@@ -267,6 +328,20 @@ def render(result: LiveResult) -> str:
             f" (target at most {DEV_COST_TARGET:.0%}: {verdict}); in server CPU"
             f" per request: {', '.join(f'{x:+.1%}' for x in cpu_costs)}."
         )
+    if result.dev_tools_us and "protoweb-nodev" in names:
+        shares = []
+        for label in labels:
+            spent = result.dev_tools_us[label]
+            base = min(s.cpu_us for s in result.samples["protoweb-nodev"][label])
+            shares.append(f"{spent:.1f} µs ({spent / base:.0%})")
+        lines.append(
+            "- The dev tools' own time per request, measured inside an instrumented"
+            " server (median over every request; in brackets, as a share of the"
+            " least CPU per request the server used in any round with dev tools"
+            f" off): {', '.join(shares)}."
+            " Unlike the two figures above, this one hardly moves with the load of"
+            " other programs on the machine."
+        )
     settings = result.settings
     lines.append(
         f"- wrk, {settings['connections']} connections (keep-alive where the server"
@@ -278,6 +353,39 @@ def render(result: LiveResult) -> str:
     return "\n".join(lines)
 
 
+def results_page(throughput: str, latency: str) -> str:
+    """``results_live.md``: both tables, and where and when they were measured."""
+    import platform
+    from datetime import datetime, timezone
+    from importlib import metadata
+
+    date = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    load = os.getloadavg()[0]
+    versions = ", ".join(
+        f"{name} {metadata.version(name)}" for name in ("werkzeug", "jinja2", "flask")
+    )
+    return "\n".join(
+        [
+            "# Live server benchmarks",
+            "",
+            f"Measured {date} on {platform.system()} {platform.machine()},"
+            f" {os.cpu_count()} CPUs (load average {load:.1f} at the end),"
+            f" Python {platform.python_version()}, {versions}; wrk"
+            " on the same machine. Reproduce with"
+            " `python -m benchmarks.live_server --write`.",
+            "",
+            "## Throughput over loopback",
+            "",
+            throughput,
+            "",
+            "## Change-to-live latency",
+            "",
+            latency,
+            "",
+        ]
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.live_server")
     parser.add_argument("command", nargs="?", default="measure")
@@ -287,6 +395,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--servers", default=",".join(SERVERS))
     parser.add_argument("--json", type=Path, metavar="FILE", help="save raw samples")
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help=f"also measure change-to-live latency and write {RESULTS_FILE.name}",
+    )
     args = parser.parse_args(argv)
     if args.command == "serve":
         serve(args.name)
@@ -294,7 +407,14 @@ def main(argv: list[str] | None = None) -> int:
     result = measure(
         tuple(args.servers.split(",")), args.rounds, args.seconds, args.connections
     )
-    print(render(result))
+    table = render(result)
+    print(table)
+    if args.write:
+        from . import reload_latency
+
+        latency = reload_latency.render(reload_latency.measure())
+        print(latency)
+        RESULTS_FILE.write_text(results_page(table, latency), encoding="utf-8")
     if args.json:
         raw = {
             server: {label: [vars(s) for s in samples] for label, samples in by.items()}

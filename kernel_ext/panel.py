@@ -97,10 +97,7 @@ class Panel:
             return f"<b>{escape(render.status_line(session))}</b>"
         url = escape(session.public_url)
         count = len(render.route_rows(session.app))
-        return (
-            f"<b>protoweb</b>: serving {count} routes at "
-            f'<a href="{url}" target="_blank">{url}</a>'
-        )
+        return f"<b>protoweb</b>: serving {count} routes at {render.link(url, url)}"
 
     def _records(self) -> list[RequestRecord]:
         log = self.session.log

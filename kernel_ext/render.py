@@ -28,6 +28,15 @@ if TYPE_CHECKING:
 HEADINGS = ("methods", "rule", "endpoint", "cell")
 _TABLE = 'style="border-collapse:collapse;margin:2px 0 6px"'
 _CELL = 'style="padding:1px 12px 1px 0;text-align:left;vertical-align:top"'
+#: JupyterLab's own link colour, since its notebook styles show links as plain text.
+LINK_STYLE = (
+    'style="color:var(--jp-content-link-color,#0d47a1);text-decoration:underline"'
+)
+
+
+def link(href: str, text: str) -> str:
+    """An HTML link that opens in a new tab and looks like one in JupyterLab."""
+    return f'<a href="{href}" target="_blank" {LINK_STYLE}>{text}</a>'
 
 
 @dataclass(frozen=True)
@@ -78,7 +87,7 @@ def routes_html(rows: list[RouteRow], base_url: str = "") -> str:
         rule = escape(row.rule)
         if base_url and "<" not in row.rule and "GET" in row.methods.split(","):
             href = escape(public_url.join(base_url, row.rule))
-            rule = f'<a href="{href}" target="_blank">{rule}</a>'
+            rule = link(href, rule)
         body.append(
             f"<tr><td {_CELL}>{escape(row.methods)}</td>"
             f"<td {_CELL}><code>{rule}</code></td>"

@@ -218,7 +218,7 @@ def open_(ext: Extension, args: Any) -> None:
             f" window.open({json.dumps(url)}, '_blank');"
         )
         display({"application/javascript": script}, raw=True)
-        link = f'<a href="{escape(url)}" target="_blank">{escape(url)}</a>'
+        link = render.link(escape(url), escape(url))
         display(
             {"text/html": f"opened {link}", "text/plain": f"opened {url}"}, raw=True
         )

@@ -164,6 +164,7 @@ class KeepAliveRequestHandler(WSGIRequestHandler):
 
     def _body_stream(self, environ: dict[str, Any]) -> Any:
         """Frame the request body; ``None`` (after a 400) when it cannot be framed."""
+        self.request_body = None
         if "HTTP_TRANSFER_ENCODING" in environ:
             if environ["HTTP_TRANSFER_ENCODING"].strip().lower() != "chunked":
                 self._send_simple(400, b"Unsupported Transfer-Encoding")
@@ -172,7 +173,6 @@ class KeepAliveRequestHandler(WSGIRequestHandler):
             self.close_connection = True
             environ["wsgi.input"] = StrictDechunkedInput(cast("IO[bytes]", self.rfile))
             return environ["wsgi.input"]
-        self.request_body = None
         values = self.headers.get_all("Content-Length") or ()
         if not values:
             stream: Any = io.BytesIO()
@@ -284,6 +284,8 @@ class _ResponseWriter:
                 close()
 
     def write(self, data: bytes) -> None:
+        if self.head_only:
+            data = b""
         if not self.started:
             self.handler.wfile.write(self._head() + self._frame(data))
         elif data:

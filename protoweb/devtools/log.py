@@ -49,27 +49,14 @@ class RequestRecord:
 
     @classmethod
     def make(cls, **values: Any) -> RequestRecord:
-        """``RequestRecord(**values)``, in a fraction of the time.
-
-        A frozen dataclass's ``__init__`` sets each field through
-        ``object.__setattr__``; the live server makes one record per request.
-        """
+        """``RequestRecord(**values)``, in a fraction of the time (a frozen
+        dataclass's ``__init__`` sets each field through ``object.__setattr__``).
+        Fields left out take their defaults."""
         record = object.__new__(cls)
         attributes = record.__dict__
         attributes.update(_FIELD_DEFAULTS)
         attributes["extra"] = {}
         attributes.update(values)
-        return record
-
-    @classmethod
-    def from_fields(cls, values: RecordFields) -> RequestRecord:
-        """The record whose fields are ``values``, in :data:`FIELD_NAMES` order
-        (faster than the dataclass's own ``__init__``, which sets each field
-        through ``object.__setattr__``)."""
-        record = object.__new__(cls)
-        attributes = record.__dict__
-        attributes.update(zip(FIELD_NAMES, values, strict=True))
-        attributes["extra"] = {}
         return record
 
     def summary(self) -> str:
@@ -81,12 +68,6 @@ class RequestRecord:
 _FIELD_DEFAULTS = {
     f.name: f.default for f in fields(RequestRecord) if f.default is not MISSING
 }
-
-#: The fields :meth:`RequestRecord.from_fields` takes, in order (all but ``extra``).
-FIELD_NAMES = tuple(f.name for f in fields(RequestRecord) if f.name != "extra")
-
-#: A record's field values in :data:`FIELD_NAMES` order.
-RecordFields = tuple[Any, ...]
 
 Subscriber = Callable[[RequestRecord], None]
 
@@ -107,24 +88,41 @@ class RequestLog:
         self.total = 0
 
     def append(self, record: RequestRecord) -> None:
+        """Add ``record`` and tell the subscribers."""
+        self.keep(record)
+        self.notify(record)
+
+    def keep(self, record: RequestRecord) -> None:
+        """Add ``record`` without telling the subscribers (see :meth:`notify`)."""
         with self._lock:
             self._records.append(record)
             self.total += 1
+
+    def notify(self, record: RequestRecord) -> None:
+        """Tell every subscriber of ``record``; one that fails is logged, not raised."""
         for subscriber in self._subscribers:
             try:
                 subscriber(record)
             except Exception:
                 logger.exception("request log subscriber %r failed", subscriber)
 
-    def append_later(self, make: Callable[[Any], RequestRecord], data: Any) -> None:
-        """Add the record ``make(data)``, made only when first read (or now, if
-        someone subscribed). ``data`` must not change afterwards."""
+    def append_later(
+        self, make: Callable[[Any], RequestRecord], data: Any
+    ) -> RequestRecord | None:
+        """Add the record ``make(data)``, made only when first read.
+
+        When someone subscribed, it is made now and returned, for the caller to
+        :meth:`notify` them (the live server does once the response is sent).
+        ``data`` must not change afterwards.
+        """
         if self._subscribers:
-            self.append(make(data))
-            return
+            record = make(data)
+            self.keep(record)
+            return record
         with self._lock:
             self._records.append((make, data))
             self.total += 1
+        return None
 
     def records(self, last: int | None = None) -> list[RequestRecord]:
         """The records kept, oldest first (only the ``last`` N if given)."""
@@ -158,6 +156,11 @@ class RequestLog:
     def clear(self) -> None:
         with self._lock:
             self._records.clear()
+
+    @property
+    def has_subscribers(self) -> bool:
+        """Whether anyone is told of new records."""
+        return bool(self._subscribers)
 
     def subscribe(self, subscriber: Subscriber) -> None:
         """Call ``subscriber(record)`` (from a server thread) for each new record."""

@@ -36,7 +36,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..app import ENVIRON_ENDPOINT, ENVIRON_EXCEPTION
 from .log import BODY_LIMIT, RequestLog
-from .recording import Exchange, RecordingIterator
+from .recording import Exchange, NotifyWhenSent, RecordingIterator
 from .reload import EVENTS_PATH, RESERVED_PREFIX, ReloadHub, inject, script_position
 from .traceback_page import format_traceback, render_traceback_page
 
@@ -175,16 +175,25 @@ class DevTools:
         if exchange.written:
             data = b"".join(exchange.written) + data
         exchange.response_body = data if len(data) <= BODY_LIMIT else None
-        if html:
+        if html and b"<" in data[:1024]:
             position = script_position(data)
             if position >= 0:
                 page = data[:position] + self._script(exchange) + data[position:]
                 exchange.send(status, _fresh_headers(exchange, page))
-                exchange.log_to(self.request_log)
-                return (page,)
+                return self._logged(exchange, (page,))
         exchange.send(status, exchange.headers)
-        exchange.log_to(self.request_log)
-        return (data,)
+        record = exchange.log_to(self.request_log)
+        if record is None:
+            return (data,)
+        return NotifyWhenSent((data,), record, self.request_log)
+
+    def _logged(self, exchange: Exchange, chunks: tuple[bytes, ...]) -> Iterable[bytes]:
+        """``chunks``, with ``exchange`` in the log; its subscribers, if any, are
+        told once the server has sent the response."""
+        record = exchange.log_to(self.request_log)
+        if record is None:
+            return chunks
+        return NotifyWhenSent(chunks, record, self.request_log)
 
     def _error_page(
         self, exchange: Exchange, error: BaseException, body: Iterable[bytes]
@@ -212,8 +221,7 @@ class DevTools:
             ("Cache-Control", "no-store"),
         ]
         exchange.send("500 INTERNAL SERVER ERROR", headers)
-        exchange.log_to(self.request_log)
-        return (page,)
+        return self._logged(exchange, (page,))
 
     def _answer(self, exchange: Exchange, error: HTTPException) -> Iterable[bytes]:
         """Answer with an HTTP error (404, 413) without calling the app."""
@@ -237,10 +245,11 @@ class DevTools:
 
 
 def _read_exactly(stream: Any, length: int) -> bytes:
+    """``length`` bytes of ``stream``, or all it has if that is less."""
     chunks = []
     remaining = length
     while remaining > 0:
-        chunk = stream.read(remaining)
+        chunk = stream.read(min(remaining, 64 * 1024))
         if not chunk:
             break
         chunks.append(chunk)

@@ -150,13 +150,15 @@ class Exchange:
         if self._start_response is not None:
             self._start_response(status, headers)
 
-    def log_to(self, request_log: RequestLog) -> None:
-        """Add this exchange to ``request_log``.
+    def log_to(self, request_log: RequestLog) -> RequestRecord | None:
+        """Add this exchange to ``request_log``; return its record if the log's
+        subscribers are still to be told of it (:meth:`RequestLog.notify`).
 
         What the record needs is noted now, in a tuple of the few objects it
         refers to (retaining the environ instead would make each new entry free
         a whole cold request's worth of objects); the record itself is made when
-        read. A failed request's record is made now.
+        read. A failed request's record is made now: it must not keep the
+        exception's frames alive.
         """
         environ = self.environ
         message = environ.get(ENVIRON_REQUEST_HEADERS)
@@ -179,9 +181,10 @@ class Exchange:
         )
         self._start_response = None
         if self.error is None:
-            request_log.append_later(record_from_entry, entry)
-        else:
-            request_log.append(record_from_entry(entry))
+            return request_log.append_later(record_from_entry, entry)
+        record = record_from_entry(entry)
+        request_log.keep(record)
+        return record if request_log.has_subscribers else None
 
 
 #: What :meth:`Exchange.log_to` keeps of a request until its record is read.
@@ -211,25 +214,43 @@ def record_from_entry(entry: LogEntry) -> RequestRecord:
         code = int(status[:3]) if status else 500
     except ValueError:
         code = 500
-    return RequestRecord.from_fields(
-        (
-            time.time() - (time.perf_counter() - started),
-            method,
-            path,
-            query_string,
-            code,
-            (finished - started) * 1000.0,
-            endpoint,
-            headers,
-            request_body,
-            content_type,
-            response_body,
-            error,
-            error_type,
-            tuple(response_headers),
-            request_body_truncated,
-        )
+    return RequestRecord.make(
+        time=time.time() - (time.perf_counter() - started),
+        method=method,
+        path=path,
+        query_string=query_string,
+        status=code,
+        duration_ms=(finished - started) * 1000.0,
+        endpoint=endpoint,
+        request_headers=headers,
+        request_body=request_body,
+        content_type=content_type,
+        response_body=response_body,
+        error=error,
+        error_type=error_type,
+        response_headers=tuple(response_headers),
+        request_body_truncated=request_body_truncated,
     )
+
+
+class NotifyWhenSent:
+    """A response already made and logged; the log's subscribers are told once
+    the server has sent it, so that a slow subscriber never delays a response."""
+
+    __slots__ = ("_chunks", "_record", "_log")
+
+    def __init__(
+        self, chunks: tuple[bytes, ...], record: RequestRecord, request_log: RequestLog
+    ) -> None:
+        self._chunks = chunks
+        self._record = record
+        self._log = request_log
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._chunks)
+
+    def close(self) -> None:
+        self._log.notify(self._record)
 
 
 class RecordingIterator:
@@ -276,4 +297,6 @@ class RecordingIterator:
                 exchange = self._exchange
                 if self._kept is not None and exchange.error is None:
                     exchange.response_body = b"".join(self._kept)
-                exchange.log_to(self._log)
+                record = exchange.log_to(self._log)
+                if record is not None:
+                    self._log.notify(record)

@@ -10,7 +10,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -274,3 +274,26 @@ def test_request_log_and_reload_hub_outlive_a_restart(server: LiveServer) -> Non
     fetch(connect(server))
     assert server.request_log is log and server.reload_hub is hub
     assert [r.path for r in log.records()] == ["/", "/"]
+
+
+def test_head_never_gets_a_body_whatever_the_app_returns(app: App) -> None:
+    def raw(
+        environ: dict[str, object], start_response: Callable[..., object]
+    ) -> list[bytes]:
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"a body HEAD must not carry"]
+
+    app.wsgi_app = raw  # type: ignore[method-assign]
+    server = LiveServer(app, dev=False).start()
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+            sock.sendall(
+                b"HEAD / HTTP/1.1\r\nHost: x\r\n\r\n"
+                b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            )
+            data = sock.makefile("rb").read()
+    finally:
+        server.stop()
+    head, get = data.split(b"HTTP/1.1 200 OK\r\n")[1:]
+    assert head.endswith(b"\r\n\r\n") and b"must not" not in head
+    assert get.endswith(b"a body HEAD must not carry")

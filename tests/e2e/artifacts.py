@@ -50,7 +50,10 @@ class Steps:
         try:
             yield tab
         except BaseException:
-            self.capture(f"{name} at failure", page=tab)
+            try:
+                self.capture(f"{name} at failure", page=tab)
+            except Exception:  # the failure itself matters more than its picture
+                pass
             raise
         finally:
             tab.close()

@@ -20,6 +20,7 @@ EXECUTION_TIMEOUT = 60.0
 OPEN_TIMEOUT_MS = 45_000
 
 _COUNT = re.compile(r"\[(\d+)\]")
+_KERNEL_READY = re.compile(r"^(?!No Kernel).+ \| Idle$")
 
 
 class NotebookError(AssertionError):
@@ -47,10 +48,11 @@ class NotebookPage:
         """
         self.page.goto(self.lab.lab_url(path), timeout=OPEN_TIMEOUT_MS)
         self.cells.first.wait_for(timeout=OPEN_TIMEOUT_MS)
-        self.page.locator(
-            ".jp-NotebookPanel:visible .jp-Notebook-ExecutionIndicator"
-            "[data-status='idle']"
-        ).wait_for(timeout=OPEN_TIMEOUT_MS)
+        # The status bar reads "No Kernel | Initializing", "Python 3 (ipykernel) |
+        # Connecting", ... then "Python 3 (ipykernel) | Idle" once cells can run.
+        expect(self.kernel_status_item).to_have_text(
+            _KERNEL_READY, timeout=OPEN_TIMEOUT_MS
+        )
         # More room for the notebook (and the screenshots): hide the file browser.
         if self.page.locator("#jp-left-stack:visible").count():
             self.page.keyboard.press("Control+b")
@@ -58,11 +60,17 @@ class NotebookPage:
         self.select(0)
         return self
 
-    def kernel_status(self) -> str:
-        indicator = self.page.locator(
-            ".jp-NotebookPanel:visible .jp-Notebook-ExecutionIndicator"
+    @property
+    def kernel_status_item(self) -> Locator:
+        """The status bar's "KERNEL | STATUS" item."""
+        return self.page.locator("#jp-main-statusbar .jp-StatusBar-TextItem").filter(
+            has_text=" | "
         )
-        return indicator.get_attribute("data-status", timeout=5_000) or "unknown"
+
+    def kernel_status(self) -> str:
+        """The kernel's status as the status bar shows it: "idle", "busy", ..."""
+        text = self.kernel_status_item.inner_text(timeout=5_000)
+        return text.rpartition(" | ")[2].strip().lower()
 
     # Reading cells.
 

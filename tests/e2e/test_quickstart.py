@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from .artifacts import Artifacts, Steps, docs_screenshot
 from .jupyterlab import JupyterLabServer
@@ -46,7 +46,7 @@ class Session:
         """The absolute URL of ``path`` on the live server, as the browser uses it."""
         return self.panel.absolute(self.panel.base_url() + path.lstrip("/"))
 
-    def click_for_tab(self, link) -> Page:
+    def click_for_tab(self, link: Locator) -> Page:
         """Click a link that opens a new tab (``target=_blank``); that tab."""
         with self.page.expect_popup() as popup:
             link.click()
@@ -77,12 +77,13 @@ def session(
 
 def test_quickstart_runs_and_shows_the_panel(session: Session, steps: Steps) -> None:
     steps.capture("quickstart run")
-    tracebacks = [text for text in session.notebook.error_outputs() if "Error" in text]
-    assert tracebacks == [], "the quickstart raised"
+    errors = [text for text in session.notebook.error_outputs() if "Error" in text]
+    assert errors == [], "the quickstart raised"
     panel = session.panel
     panel.root.scroll_into_view_if_needed()
     expect(panel.root).to_be_visible()
     expect(panel.root).to_contain_text("serving")
+    expect(panel.link).to_be_visible()
     assert BASE_URL_PATTERNS[session.mode].match(panel.base_url()), panel.base_url()
     for rule in ("/", "/items", "/hello/<name>"):
         expect(panel.route_row(rule)).to_be_visible()
@@ -96,7 +97,7 @@ def test_the_panel_link_opens_the_app_and_requests_show_up(
     panel = session.panel
     with steps.tab(session.click_for_tab(panel.link), "app tab") as tab:
         assert tab.url == session.url("/")
-        expect(tab.locator("h1")).to_be_visible()
+        expect(tab.locator("body")).not_to_be_empty()
         marker = secrets.token_hex(4)
         response = tab.goto(session.url(f"/?e2e={marker}"))
         assert response is not None and response.status == 200
@@ -156,9 +157,6 @@ def test_the_form_in_the_preview_posts_and_redirects(
         form.locator("button, input[type=submit]").first.click()
     assert preview.url == session.url("/"), "the redirect did not lead to the index"
     expect(frame.locator("body")).to_contain_text(item)
-    expect(session.panel.requests.locator("tr", has_text="/items")).to_contain_text(
-        "302"
-    )
     steps.capture("form posted")
 
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 from typing import Any
 
 import pytest
 from werkzeug.test import Client as WerkzeugClient
 
 from protoweb import App, LiveServer, redirect, url_for
-from protoweb.devtools.log import BODY_LIMIT
+from protoweb.devtools.log import BODY_LIMIT, RequestRecord
 from protoweb.devtools.middleware import DEV_MAX_CONTENT_LENGTH, DevTools
 from protoweb.devtools.reload import ReloadHub
 
@@ -56,6 +57,9 @@ def test_subscribers_hear_of_each_request(server: LiveServer, client: Client) ->
     server.request_log.subscribe(lambda record: heard.append(record.path))
     client.get("/")
     client.get("/nope")
+    deadline = time.monotonic() + 2  # subscribers hear once the response is sent
+    while len(heard) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert heard == ["/", "/nope"]
     assert [r.status for r in server.request_log.records()] == [200, 404]
 
@@ -269,3 +273,45 @@ def test_a_bound_method_subscriber_can_unsubscribe(server: LiveServer) -> None:
     with Client(server.port) as client:
         client.get("/")
     assert panel.seen == 0
+
+
+def test_head_of_a_failing_view_gets_a_500_without_a_body(client: Client) -> None:
+    reply = client.request("HEAD", "/boom")
+    assert reply.status == 500 and reply.body == b""
+    assert client.get("/").text == "Hello"
+
+
+def test_a_slow_subscriber_does_not_delay_responses(
+    server: LiveServer, client: Client
+) -> None:
+    heard: list[str] = []
+
+    def slow(record: RequestRecord) -> None:
+        time.sleep(0.3)
+        heard.append(record.path)
+
+    server.request_log.subscribe(slow)
+    started = time.monotonic()
+    reply = client.request("GET", "/", headers={"Connection": "close"})
+    assert reply.text == "Hello"
+    assert time.monotonic() - started < 0.25
+    record = server.request_log.latest()  # in the log before the response left
+    assert record is not None and record.path == "/" and record.duration_ms < 250
+    assert heard == []
+    deadline = time.monotonic() + 2
+    while not heard and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert heard == ["/"]
+
+
+def test_a_record_is_made_once_and_keeps_what_is_added_to_it(
+    server: LiveServer, client: Client
+) -> None:
+    client.get("/")
+    record = server.request_log.latest()
+    assert record is not None
+    record.extra["cell"] = 7
+    assert server.request_log.records()[-1] is record
+    assert server.request_log.latest() is record
+    assert record.extra == {"cell": 7}
+    assert record == RequestRecord(**{**vars(record), "extra": {"cell": 7}})
