@@ -81,16 +81,22 @@ def serve(name: str) -> None:
     print(f"ready {port}", flush=True)
     sys.stdin.read()
     if samples is not None:
-        medians = {path: statistics.median(times) for path, times in samples.items()}
+        medians = {
+            kind: {path: statistics.median(times) for path, times in by_path.items()}
+            for kind, by_path in samples.items()
+        }
         print(json.dumps(medians), flush=True)
 
 
-def _time_dev_tools(app: Any) -> dict[str, list[float]]:
-    """Time, for every request, the dev tools' own share: the middleware's call
-    less the app's; returns the samples (µs) by path, filled as requests come."""
+def _time_dev_tools(app: Any) -> dict[str, dict[str, list[float]]]:
+    """Instrument the live server: for every request, the dev tools' own time (the
+    middleware's call less the app's) and the whole request's CPU time in its
+    thread; returns the samples (µs) by kind, then path, filled as requests come."""
+    from protoweb.devtools.keepalive import KeepAliveRequestHandler
     from protoweb.devtools.middleware import DevTools
 
-    samples: dict[str, list[float]] = {}
+    tools: dict[str, list[float]] = {}
+    whole: dict[str, list[float]] = {}
     app_time = threading.local()
     clock = time.perf_counter
     bare = app.wsgi_app
@@ -106,17 +112,26 @@ def _time_dev_tools(app: Any) -> dict[str, list[float]]:
     def timed_tools(
         self: DevTools, environ: dict[str, Any], start_response: Any
     ) -> Any:
-        path = environ.get("PATH_INFO", "")
         started = clock()
         app_time.value = 0.0
         body = tools_call(self, environ, start_response)
         spent = clock() - started - app_time.value
-        samples.setdefault(path, []).append(spent * 1e6)
+        tools.setdefault(environ.get("PATH_INFO", ""), []).append(spent * 1e6)
         return body
+
+    handle = KeepAliveRequestHandler.handle_one_request
+
+    def timed_handle(self: KeepAliveRequestHandler) -> None:
+        started = time.thread_time()
+        handle(self)
+        if self.raw_requestline:
+            spent = time.thread_time() - started
+            whole.setdefault(self.path.split("?")[0], []).append(spent * 1e6)
 
     app.wsgi_app = timed_app
     DevTools.__call__ = timed_tools  # type: ignore[method-assign]
-    return samples
+    KeepAliveRequestHandler.handle_one_request = timed_handle  # type: ignore[method-assign,assignment]
+    return {"tools": tools, "whole": whole}
 
 
 @dataclass
@@ -192,8 +207,9 @@ class LiveResult:
 
     samples: dict[str, dict[str, list[Sample]]] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
-    #: The dev tools' own time per request (µs, median), measured in the server.
-    dev_tools_us: dict[str, float] = field(default_factory=dict)
+    #: By request label: the dev tools' own time per request and the request's
+    #: whole CPU time in its thread (µs, medians), measured in one server.
+    dev_tools_us: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def median_rps(self, server: str, label: str) -> float:
         return statistics.median(s.rps for s in self.samples[server][label])
@@ -277,9 +293,10 @@ def measure(
     return result
 
 
-def time_dev_tools(seconds: int, connections: int) -> dict[str, float]:
-    """The dev tools' own time per request, by request label, from an instrumented
-    server (not the one whose throughput is reported)."""
+def time_dev_tools(seconds: int, connections: int) -> dict[str, tuple[float, float]]:
+    """The dev tools' own time per request and the request's whole CPU time, by
+    request label, from an instrumented server (not one whose throughput is
+    reported)."""
     process = ServerProcess.start("protoweb-timed")
     try:
         for request in REQUESTS:
@@ -287,7 +304,9 @@ def time_dev_tools(seconds: int, connections: int) -> dict[str, float]:
     finally:
         printed = process.stop()
     medians = json.loads(printed.strip().splitlines()[-1])
-    return {r.label: medians[r.path] for r in REQUESTS}
+    return {
+        r.label: (medians["tools"][r.path], medians["whole"][r.path]) for r in REQUESTS
+    }
 
 
 def render(result: LiveResult) -> str:
@@ -328,19 +347,20 @@ def render(result: LiveResult) -> str:
             f" (target at most {DEV_COST_TARGET:.0%}: {verdict}); in server CPU"
             f" per request: {', '.join(f'{x:+.1%}' for x in cpu_costs)}."
         )
-    if result.dev_tools_us and "protoweb-nodev" in names:
+    if result.dev_tools_us:
         shares = []
         for label in labels:
-            spent = result.dev_tools_us[label]
-            base = min(s.cpu_us for s in result.samples["protoweb-nodev"][label])
-            shares.append(f"{spent:.1f} µs ({spent / base:.0%})")
+            tools, whole = result.dev_tools_us[label]
+            shares.append(
+                f"{tools:.1f} of {whole:.0f} µs ({tools / (whole - tools):+.1%})"
+            )
         lines.append(
-            "- The dev tools' own time per request, measured inside an instrumented"
-            " server (median over every request; in brackets, as a share of the"
-            " least CPU per request the server used in any round with dev tools"
-            f" off): {', '.join(shares)}."
-            " Unlike the two figures above, this one hardly moves with the load of"
-            " other programs on the machine."
+            "- Measured inside one instrumented server instead (medians over every"
+            " request), the dev tools' own time of the request's whole CPU time in"
+            " its thread, and in brackets what they add to the request without"
+            f" them: {', '.join(shares)}. Both are taken in the same process at"
+            " the same moments, so this ratio hardly moves with the load of other"
+            " programs on the machine, unlike the two above."
         )
     settings = result.settings
     lines.append(

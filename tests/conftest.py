@@ -1,11 +1,32 @@
-"""Fixtures shared by every test: a fresh app and its test client."""
+"""Fixtures shared by every test: a fresh app, its test client, and a browser."""
 
 from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from werkzeug.test import Client
 
 from protoweb import App
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+#: Debian's Chromium; ``playwright install`` is never needed.
+CHROMIUM = os.environ.get("PROTOWEB_CHROMIUM", "/usr/bin/chromium")
+#: Without the background-networking flags Chromium keeps dialling hosts that
+#: this machine's closed network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture
@@ -17,3 +38,27 @@ def app(tmp_path) -> App:
 @pytest.fixture
 def client(app: App) -> Client:
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium for every browser test, started once per run.
+
+    One Playwright for the whole session: its sync API runs an event loop in this
+    thread, and a second one started beside it would fail.
+    """
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"{CHROMIUM} not found: install Debian's chromium (apt-get install"
+            " chromium) or set PROTOWEB_CHROMIUM; the browser tests never skip"
+        )
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=60_000
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()

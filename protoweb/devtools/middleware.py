@@ -86,7 +86,7 @@ class DevTools:
         self.reload_hub = reload_hub
         self.max_content_length = max_content_length
         self._behind_proxy = ProxyFix(
-            self.serve, x_for=1, x_proto=1, x_host=1, x_port=1, x_prefix=1
+            self._serve_forwarded, x_for=1, x_proto=1, x_host=1, x_port=1, x_prefix=1
         )
 
     def __call__(
@@ -101,6 +101,33 @@ class DevTools:
         ) and is_loopback(environ.get("REMOTE_ADDR")):
             return self._behind_proxy(environ, start_response)
         return self.serve(environ, start_response)
+
+    def _serve_forwarded(
+        self, environ: dict[str, Any], start_response: StartResponse
+    ) -> Iterable[bytes]:
+        """:meth:`serve` a proxied request, with redirects made absolute.
+
+        jupyter-server-proxy puts its prefix before a ``Location`` that starts with
+        ``/``; the app's ``url_for`` already includes that prefix (from
+        ``X-Forwarded-Prefix``), so a path would get it twice. A proxy leaves an
+        absolute URL alone.
+        """
+        origin = f"{environ['wsgi.url_scheme']}://{environ.get('HTTP_HOST', '')}"
+
+        def absolute_location(
+            status: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Any:
+            headers = [
+                (name, origin + value)
+                if name.lower() == "location"
+                and value.startswith("/")
+                and not value.startswith("//")
+                else (name, value)
+                for name, value in headers
+            ]
+            return start_response(status, headers, exc_info)
+
+        return self.serve(environ, absolute_location)
 
     def serve(
         self, environ: dict[str, Any], start_response: StartResponse

@@ -19,28 +19,18 @@ browser console and the server log are kept under ``tests/e2e/artifacts/`` (or
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, sync_playwright
+from playwright.sync_api import Browser, BrowserContext
 
 from .artifacts import ARTIFACT_FOLDERS, REPO, STEPS, Artifacts, Console, Steps
 from .jupyterlab import JupyterLabServer
 from .notebook_page import NotebookPage
 
 NOTEBOOKS = REPO / "notebooks"
-CHROMIUM = os.environ.get("PROTOWEB_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 #: Default for every Playwright wait (a click, a selector, an expectation).
 UI_TIMEOUT_MS = 15_000
 NAVIGATION_TIMEOUT_MS = 30_000
@@ -74,22 +64,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
 def _failed(item: pytest.Item) -> bool:
     reports = (getattr(item, f"e2e_report_{when}", None) for when in ("setup", "call"))
     return any(report is not None and report.failed for report in reports)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """Debian's headless Chromium (``playwright install`` is never needed)."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"{CHROMIUM} not found: install Debian's chromium (apt-get install"
-            " chromium) or set PROTOWEB_CHROMIUM; the browser tests never skip"
-        )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=60_000
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module", params=MODES)
