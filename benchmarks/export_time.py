@@ -10,7 +10,7 @@ interpreter, replaying the requests twice, and running the 101 generated tests
 with pytest. The target is at most 3 s.
 
     python -m benchmarks.export_time             # 5 runs, prints markdown
-    python -m benchmarks.export_time --write     # also writes results_export.md
+    python -m benchmarks.export_time --write     # and into README.md
 """
 
 from __future__ import annotations
@@ -31,9 +31,10 @@ from protoweb.export.history import session_statements
 from protoweb.export.slicing import slice_session
 from protoweb.export.targets import PROTOWEB
 
+from .report import write_section
+
 ROUTES = 100
 TARGET_SECONDS = 3.0
-RESULTS = Path(__file__).with_name("results_export.md")
 PREAMBLE = (
     "from protoweb import App\n\napp = App(__name__)\nfrom protoweb import request\n"
 )
@@ -209,7 +210,7 @@ Machine: Python {platform.python_version()} on {platform.machine()},
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.export_time")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--write", action="store_true", help=f"write {RESULTS.name}")
+    parser.add_argument("--write", action="store_true", help="write into README.md")
     parser.add_argument(
         "--check", action="store_true", help="exit 1 if the target is missed"
     )
@@ -218,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     report = render(results)
     print(report)
     if args.write:
-        RESULTS.write_text(report)
+        write_section("export", report)
     if args.check and results["median"] > TARGET_SECONDS:
         return 1
     return 0

@@ -38,6 +38,7 @@ from typing import Any
 
 from . import BenchmarkError
 from .apps import REQUESTS, build_app
+from .report import write_section
 from .subprocesses import python_env
 
 SERVERS = ("protoweb", "protoweb-nodev", "flask")
@@ -48,7 +49,6 @@ TITLES = {
 }
 FLASK_RATIO_TARGET = 2.0
 DEV_COST_TARGET = 0.10
-RESULTS_FILE = Path(__file__).with_name("results_live.md")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -374,7 +374,7 @@ def render(result: LiveResult) -> str:
 
 
 def results_page(throughput: str, latency: str) -> str:
-    """``results_live.md``: both tables, and where and when they were measured."""
+    """The README section: both tables, and where and when they were measured."""
     import platform
     from datetime import datetime, timezone
     from importlib import metadata
@@ -418,7 +418,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--write",
         action="store_true",
-        help=f"also measure change-to-live latency and write {RESULTS_FILE.name}",
+        help="also measure change-to-live latency; write both into README.md",
     )
     args = parser.parse_args(argv)
     if args.command == "serve":
@@ -434,7 +434,7 @@ def main(argv: list[str] | None = None) -> int:
 
         latency = reload_latency.render(reload_latency.measure())
         print(latency)
-        RESULTS_FILE.write_text(results_page(table, latency), encoding="utf-8")
+        write_section("live", results_page(table, latency))
     if args.json:
         raw = {
             server: {label: [vars(s) for s in samples] for label, samples in by.items()}

@@ -39,9 +39,9 @@ from pathlib import Path
 from typing import Any
 
 from . import BenchmarkError
+from .report import write_section
 from .subprocesses import REPO_ROOT, python_env
 
-RESULTS = Path(__file__).with_name("results_notebook.md")
 #: Targets from the notebook issue.
 CHANGE_TARGET_MS = 20.0
 LOAD_TARGET_MS = 300.0
@@ -65,6 +65,15 @@ def fetch(port: int, path: str) -> tuple[int, str] | None:
         return None
     finally:
         connection.close()
+
+
+def answered(body: str) -> Callable[[tuple[int, str]], bool]:
+    """Whether an answer is ``200`` with ``body``."""
+
+    def check(answer: tuple[int, str]) -> bool:
+        return answer == (200, body)
+
+    return check
 
 
 def poll(port: int, path: str, done: Callable[[tuple[int, str]], bool]) -> int:
@@ -162,7 +171,7 @@ def measure_change_to_live(rounds: int, workdir: str) -> dict[str, list[float]]:
             msg_id = kernel.send(f"%%route GET /bench\n{body!r}", cell_id)
             reply = kernel.wait_reply(msg_id)
             replied = time.perf_counter()
-            attempts = poll(port, "/bench", lambda answer, b=body: answer == (200, b))
+            attempts = poll(port, "/bench", answered(body))
             live = time.perf_counter()
             kernel.wait_idle(msg_id)
             if reply["content"]["status"] != "ok":
@@ -213,7 +222,7 @@ def measure_flask_reloader(rounds: int, workdir: str) -> list[float]:
             time.sleep(0.05)
             source.write_text(FLASK_APP.format(body=body, port=port))
             written = time.perf_counter()
-            poll(port, "/bench", lambda answer, b=body: answer == (200, b))
+            poll(port, "/bench", answered(body))
             samples.append(time.perf_counter() - written)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
@@ -315,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=30, help="route changes")
     parser.add_argument("--flask-rounds", type=int, default=5)
     parser.add_argument("--loads", type=int, default=5, help="fresh kernels")
-    parser.add_argument("--write", action="store_true", help=f"write {RESULTS.name}")
+    parser.add_argument("--write", action="store_true", help="write into README.md")
     parser.add_argument(
         "--check", action="store_true", help="exit with status 1 if a target is missed"
     )
@@ -348,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     markdown = render(rows, ratio, first)
     print(markdown)
     if args.write:
-        RESULTS.write_text(markdown, encoding="utf-8")
+        write_section("notebook", markdown)
     missed = [row for row in rows if row.target_ms and row.median_ms > row.target_ms]
     return 1 if args.check and missed else 0
 

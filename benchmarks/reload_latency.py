@@ -187,8 +187,10 @@ def measure_flask(trials: int) -> list[float]:
             latencies = []
             for version in range(1, trials + 1):
                 time.sleep(0.5)
-                with open(source, "w", encoding="utf-8") as handle:
-                    handle.write(FLASK_APP.format(version=version))
+                # Atomically, so the reloader never imports a half-written file.
+                draft = source.with_suffix(".draft")
+                draft.write_text(FLASK_APP.format(version=version))
+                os.replace(draft, source)
                 written = time.monotonic()
                 seen = _wait_for(port, f"v{version}".encode(), 20)
                 latencies.append((seen - written) * 1000)

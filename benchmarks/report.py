@@ -202,16 +202,24 @@ def render(results: Results) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def write_results(readme: Path, markdown: str) -> None:
-    """Replace what lies between the results markers in ``readme``."""
+def write_results(readme: Path, markdown: str, section: str | None = None) -> None:
+    """Replace what lies between the results markers in ``readme``.
+
+    :param section: another benchmark's own section, marked
+        ``<!-- results:SECTION:start -->`` ... ``<!-- results:SECTION:end -->``.
+    """
+    start_marker, end_marker = RESULTS_START, RESULTS_END
+    if section is not None:
+        start_marker = f"<!-- results:{section}:start -->"
+        end_marker = f"<!-- results:{section}:end -->"
     text = readme.read_text(encoding="utf-8")
-    start, end = text.find(RESULTS_START), text.find(RESULTS_END)
+    start, end = text.find(start_marker), text.find(end_marker)
     if start == -1 or end < start:
         raise BenchmarkError(
-            f"{readme} has no results section: add the lines {RESULTS_START}"
-            f" and {RESULTS_END} where the results belong"
+            f"{readme} has no results section: add the lines {start_marker}"
+            f" and {end_marker} where the results belong"
         )
-    before = text[: start + len(RESULTS_START)]
+    before = text[: start + len(start_marker)]
     readme.write_text(f"{before}\n\n{markdown}\n{text[end:]}", encoding="utf-8")
 
 
@@ -238,3 +246,15 @@ def _format_ms(seconds: float) -> str:
     if milliseconds >= 1:
         return f"{milliseconds:.1f} ms"
     return f"{milliseconds:.3f} ms"
+
+
+README = Path(__file__).with_name("README.md")
+
+
+def write_section(section: str, markdown: str) -> None:
+    """Put another benchmark's ``markdown`` in its section of the README, less its
+    own ``# title`` line (the README has the heading)."""
+    lines = markdown.strip().splitlines()
+    if lines and lines[0].startswith("# "):
+        lines = lines[1:]
+    write_results(README, "\n".join(lines).strip() + "\n", section=section)

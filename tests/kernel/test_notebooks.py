@@ -76,3 +76,6 @@ def test_notebook_runs_cleanly(path: Path, tmp_path: Path) -> None:
             "HTTP/1.1 404 NOT FOUND"
         )
         assert (tmp_path / "notes.db").exists()
+        exported = outputs["%protoweb export notes_project --name notes --force"]
+        assert "passed in a fresh Python" in exported, exported
+        assert (tmp_path / "notes_project" / "notes" / "app.py").exists()
