@@ -14,6 +14,7 @@ import pytest
 
 import protoweb
 from protoweb import PortInUseError
+from tests.ports import free_port
 
 
 def fetch(url: str) -> str:
@@ -55,12 +56,6 @@ def wait_for(url: str, timeout: float = 15) -> str:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.mark.parametrize("how", ["run", "cli"])

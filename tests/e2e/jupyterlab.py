@@ -11,13 +11,14 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+from tests.ports import free_port
 
 #: How long JupyterLab may take to answer its first request.
 STARTUP_TIMEOUT = 90.0
@@ -40,13 +41,6 @@ LAB_SETTINGS = {
 
 class JupyterLabError(RuntimeError):
     """JupyterLab did not start or did not answer; the message holds its log."""
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class JupyterLabServer:

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.ports import free_port
+
 from ..kernel.conftest import Kernel, server_url, start_kernel
 from .conftest import REPO, fresh_python
 
@@ -85,12 +87,6 @@ def fetch(url: str, method: str = "GET", data: bytes | None = None) -> Answer:
             )
     except urllib.error.HTTPError as error:
         return Answer(error.code, error.headers["Content-Type"], error.read())
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

@@ -214,17 +214,3 @@ def http(
 def server_url(kernel: Kernel) -> str:
     """The live server's base URL, as the kernel sees it (no trailing slash)."""
     return str(kernel.eval("app.server.url"))
-
-
-def port_is_free(port: int) -> bool:
-    """Nobody listens on ``port`` (connections in TIME_WAIT do not count, as a
-    server binding with SO_REUSEADDR does not count them)."""
-    import socket
-
-    with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True

@@ -6,7 +6,9 @@ import socket
 
 import pytest
 
-from .conftest import Kernel, http, port_is_free, server_url, start_kernel
+from tests.ports import free_port, port_is_free
+
+from .conftest import Kernel, http, server_url, start_kernel
 
 HOOK_COUNTS = """(lambda ip, ext: {
     "pre_run_cell": sum(
@@ -141,12 +143,6 @@ def test_without_cell_ids_redefinition_replaces_and_nothing_is_removed(
     kernel.run("%%route /other\n'other'")
     assert http(f"{url}/plain-two").body == "two"
     assert http(f"{url}/other").body == "other"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_settings_text_fallback_and_shutdown_frees_the_port(

@@ -13,15 +13,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from .conftest import (
-    TOOLBAR,
-    editor_script,
-    free_port,
-    get,
-    port_is_free,
-    repl_env,
-    status_of,
-)
+from tests.ports import free_port, port_is_free
+
+from .conftest import TOOLBAR, editor_script, get, repl_env, status_of
 from .terminal import Terminal
 
 HELLO_CELL = ("%%route GET /hello/<name>", "f'Hello {name}!'", "", "")
