@@ -253,8 +253,9 @@ README = Path(__file__).with_name("README.md")
 
 def write_section(section: str, markdown: str) -> None:
     """Put another benchmark's ``markdown`` in its section of the README, less its
-    own ``# title`` line (the README has the heading)."""
+    own ``# title`` line (the README has the heading), its headings one level down."""
     lines = markdown.strip().splitlines()
     if lines and lines[0].startswith("# "):
         lines = lines[1:]
+    lines = [f"#{line}" if line.startswith("## ") else line for line in lines]
     write_results(README, "\n".join(lines).strip() + "\n", section=section)
