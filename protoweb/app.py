@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response as _WerkzeugResponse
 
 from .config import Config
 from .context import AppContext, RequestContext, _current
+from .hooks import ErrorKey, Hooks
 from .responses import StartResponse, to_response, write_plain
 from .routing import Endpoint, RouteTable, ViewFunc, compile_rule
 from .sessions import CookieSessionInterface
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 ChangeListener = Callable[[str, str], None]
-ErrorKey = int | type[BaseException]
 
 logger = logging.getLogger("protoweb.app")
 
@@ -86,10 +86,7 @@ class App:
         self.server: LiveServer | None = None
         self._lock = threading.Lock()
         self._listeners: tuple[ChangeListener, ...] = ()
-        self._before: dict[str, Callable[[], Any]] = {}
-        self._after: dict[str, Callable[[Any], Any]] = {}
-        self._teardown: dict[str, Callable[[BaseException | None], Any]] = {}
-        self._error_handlers: dict[ErrorKey, Callable[[Any], Any]] = {}
+        self.hooks = Hooks()
         self.jinja_env = create_environment(self)
         self.templates = TemplateStore(self.jinja_env, self._template_changed)
         self.jinja_env.loader = AppLoader(self.templates, self.template_folder)
@@ -198,27 +195,24 @@ class App:
 
     def before_request(self, f: F) -> F:
         """Run ``f()`` before each view; a value it returns answers the request."""
-        self._before = {**self._before, f.__name__: f}
-        self._changed("hook", f.__name__)
-        return f
+        return self._add_hook("before_request", f)
 
     def after_request(self, f: F) -> F:
         """Run ``f(response)`` after each view; it returns the response to send."""
-        self._after = {**self._after, f.__name__: f}
-        self._changed("hook", f.__name__)
-        return f
+        return self._add_hook("after_request", f)
 
     def teardown_request(self, f: F) -> F:
         """Run ``f(error_or_None)`` when each request ends, whatever happened."""
-        self._teardown = {**self._teardown, f.__name__: f}
+        return self._add_hook("teardown_request", f)
+
+    def _add_hook(self, kind: str, f: F) -> F:
+        self.hooks.add(kind, f)
         self._changed("hook", f.__name__)
         return f
 
     def remove_hook(self, name: str) -> None:
         """Remove the before/after/teardown hook(s) named ``name``."""
-        self._before = {k: v for k, v in self._before.items() if k != name}
-        self._after = {k: v for k, v in self._after.items() if k != name}
-        self._teardown = {k: v for k, v in self._teardown.items() if k != name}
+        self.hooks.remove(name)
         self._changed("hook", name)
 
     def errorhandler(self, code_or_exception: ErrorKey) -> Callable[[F], F]:
@@ -234,27 +228,17 @@ class App:
         self, code_or_exception: ErrorKey, f: Callable[[Any], Any]
     ) -> None:
         """Plain-call form of :meth:`errorhandler`."""
-        key = code_or_exception
-        if isinstance(key, type) and issubclass(key, HTTPException) and key.code:
-            key = key.code
-        self._error_handlers = {**self._error_handlers, key: f}
+        key = self.hooks.add_error_handler(code_or_exception, f)
         self._changed("errorhandler", str(key))
 
     def remove_error_handler(self, code_or_exception: ErrorKey) -> None:
         """Remove the handler for a code or exception class."""
-        self._error_handlers = {
-            k: v for k, v in self._error_handlers.items() if k != code_or_exception
-        }
+        self.hooks.remove_error_handler(code_or_exception)
         self._changed("errorhandler", str(code_or_exception))
 
     def handlers(self) -> dict[str, tuple[Callable[..., Any], ...]]:
         """The hooks and error handlers now registered, by kind (a snapshot)."""
-        return {
-            "before_request": tuple(self._before.values()),
-            "after_request": tuple(self._after.values()),
-            "teardown_request": tuple(self._teardown.values()),
-            "errorhandler": tuple(self._error_handlers.values()),
-        }
+        return self.hooks.snapshot()
 
     # Change notification, for the live server's reload and the notebook panel.
 
@@ -296,7 +280,7 @@ class App:
         try:
             try:
                 rv = self._dispatch(context, environ, table)
-                if not self._after and context._session is None:
+                if not self.hooks.after and context._session is None:
                     plain = write_plain(rv, environ, start_response)
                     if plain is not None:
                         return plain
@@ -306,7 +290,7 @@ class App:
                 response = self._handle_exception(context, exc)
             return response(environ, start_response)
         finally:
-            if self._teardown:
+            if self.hooks.teardown:
                 self._run_teardown(error)
             _current.reset(token)
 
@@ -326,8 +310,9 @@ class App:
             if environ["REQUEST_METHOD"] == "OPTIONS" and endpoint.auto_options:
                 return self._options_response(context)
         context.endpoint = environ[ENVIRON_ENDPOINT] = endpoint.name
-        if self._before:
-            for hook in tuple(self._before.values()):
+        before = self.hooks.before
+        if before:
+            for hook in before.values():
                 early = hook()
                 if early is not None:
                     return early
@@ -357,7 +342,7 @@ class App:
 
     def _finish(self, context: RequestContext, rv: Any) -> _WerkzeugResponse:
         response = to_response(rv, context.endpoint, self.response_class)
-        for hook in reversed(tuple(self._after.values())):
+        for hook in reversed(self.hooks.after.values()):
             response = hook(response)
         if context._session is not None:
             self.session_interface.save(self, context._session, response)
@@ -368,7 +353,7 @@ class App:
     ) -> _WerkzeugResponse:
         if isinstance(exc, RequestRedirect):
             return exc.get_response(context.environ)
-        handler = self._find_error_handler(exc)
+        handler = self.hooks.error_handler_for(exc)
         if isinstance(exc, HTTPException):
             if handler is None:
                 return exc.get_response(context.environ)
@@ -388,24 +373,13 @@ class App:
             exc_info=exc,
         )
         server_error = InternalServerError(original_exception=exc)
-        handler = self._error_handlers.get(500)
+        handler = self.hooks.error_handlers.get(500)
         if handler is not None:
             return self._finish(context, handler(server_error))
         return server_error.get_response(context.environ)
 
-    def _find_error_handler(self, exc: Exception) -> Callable[[Any], Any] | None:
-        handlers = self._error_handlers
-        if not handlers:
-            return None
-        if isinstance(exc, HTTPException) and exc.code in handlers:
-            return handlers[exc.code]
-        for cls in type(exc).__mro__:
-            if cls in handlers:
-                return handlers[cls]
-        return None
-
     def _run_teardown(self, error: BaseException | None) -> None:
-        for hook in reversed(tuple(self._teardown.values())):
+        for hook in reversed(self.hooks.teardown.values()):
             try:
                 hook(error)
             except Exception:
