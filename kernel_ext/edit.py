@@ -260,18 +260,18 @@ class ViewEditor:
         for rule in current.rules:
             methods.extend(m for m in sorted(rule.methods or ()) if m not in methods)
         run = self.session.run
-        self.session.definitions[endpoint] = Definition(
-            kind="route",
-            name=endpoint,
-            source=source,
-            cell_id=run.cell_id if run else None,
-            execution_count=run.execution_count if run else None,
-            rules=tuple(rule.rule for rule in current.rules),
-            methods=tuple(m for m in methods if m not in ("HEAD", "OPTIONS")),
-            filename=filename,
+        self.session.record_definition(
+            Definition(
+                kind="route",
+                name=endpoint,
+                source=source,
+                cell_id=run.cell_id if run else None,
+                execution_count=run.execution_count if run else None,
+                rules=tuple(rule.rule for rule in current.rules),
+                methods=tuple(m for m in methods if m not in ("HEAD", "OPTIONS")),
+                filename=filename,
+            )
         )
-        if run is not None:
-            run.recorded.add(("route", endpoint))
 
 
 def _read(path: str) -> str:

@@ -23,9 +23,10 @@ from protoweb import App, LiveServer
 
 from . import render
 from .completion import make_matcher
+from .history import SessionHistory
 from .magics import ProtowebMagics
 from .panel import Panel, widgets_available
-from .session import Session, SessionHistory
+from .session import Session
 from .thread_output import ThreadOutput, current_parent_header
 
 #: Modules that define ``%protoweb`` verbs, imported before the magics are built.

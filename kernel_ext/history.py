@@ -8,8 +8,10 @@ the cell it came from.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
+
+from .ownership import CellOwnership, Item
 
 
 class CellRun(NamedTuple):
@@ -73,3 +75,15 @@ def function_source(code: str, function_name: str) -> str | None:
     start = min([found.lineno, *(d.lineno for d in found.decorator_list)])
     lines = code.splitlines()[start - 1 : found.end_lineno]
     return "\n".join(lines) + "\n"
+
+
+@dataclass
+class SessionHistory:
+    """What a session knows about the notebook's past; survives ``%reload_ext``."""
+
+    definitions: dict[str, Definition] = field(default_factory=dict)
+    assets: dict[Item, Definition] = field(default_factory=dict)
+    cells: list[CellRun] = field(default_factory=list)
+    failed_cells: set[int] = field(default_factory=set)
+    ownership: CellOwnership = field(default_factory=CellOwnership)
+    preamble: dict[str, str] = field(default_factory=dict)

@@ -5,8 +5,9 @@ display; a magic parses its line and calls one method here, and the methods call
 the same :class:`~protoweb.App` methods a user would call by hand.
 
 It also follows each cell run (IPython's ``pre_run_cell``/``post_run_cell``
-events and the app's change listener), so that a cell owns what it defines and
-each run that changes the route table prints a one-line diff.
+events and the app's change listener) through a
+:class:`~kernel_ext.cell_runs.CellRunTracker`, so that a cell owns what it
+defines and each run that changes the route table prints a one-line diff.
 """
 
 from __future__ import annotations
@@ -14,52 +15,20 @@ from __future__ import annotations
 import linecache
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from protoweb import App, LiveServer, PortInUseError
 from protoweb.devtools.log import RequestLog
 
 from . import public_url
+from .cell_runs import CellRunState, CellRunTracker
 from .compiler import CompiledView, compile_view, register_cell_text
-from .history import CellRun, Definition, function_source
-from .ownership import (
-    BUILTIN_ENDPOINTS,
-    CellOwnership,
-    Item,
-    TableSnapshot,
-    format_diff,
-    snapshot,
-    table_diff,
-)
+from .history import CellRun, Definition, SessionHistory
+from .ownership import CellOwnership, Item
 from .rules import RouteSpec
 
 if TYPE_CHECKING:
     from IPython.core.interactiveshell import ExecutionInfo, ExecutionResult
-
-
-@dataclass
-class CellRunState:
-    """What one cell run has done so far."""
-
-    cell_id: str | None
-    execution_count: int
-    raw_cell: str
-    before: TableSnapshot
-    defined: set[Item] = field(default_factory=set)
-    recorded: set[Item] = field(default_factory=set)
-
-
-@dataclass
-class SessionHistory:
-    """What a session knows about the notebook's past; survives ``%reload_ext``."""
-
-    definitions: dict[str, Definition] = field(default_factory=dict)
-    assets: dict[Item, Definition] = field(default_factory=dict)
-    cells: list[CellRun] = field(default_factory=list)
-    failed_cells: set[int] = field(default_factory=set)
-    ownership: CellOwnership = field(default_factory=CellOwnership)
-    preamble: dict[str, str] = field(default_factory=dict)
 
 
 class Session:
@@ -93,9 +62,8 @@ class Session:
         self.app = app
         self.history = history or SessionHistory()
         self.server: LiveServer | None = server
-        self.run: CellRunState | None = None
-        self._removing = False
         self._update_listeners: tuple[Callable[[], None], ...] = ()
+        self.cell_runs = CellRunTracker(shell, app, self.history, self.notify)
 
     # The history, under the names the exporter uses.
 
@@ -240,7 +208,7 @@ class Session:
         self.app.add_url_rule(
             spec.rule, spec.endpoint, compiled.function, methods=spec.methods
         )
-        self._record(
+        self.record_definition(
             Definition(
                 kind="route",
                 name=spec.endpoint,
@@ -268,7 +236,12 @@ class Session:
     def _count(self) -> int | None:
         return self.run.execution_count if self.run else None
 
-    def _record(self, definition: Definition) -> None:
+    def record_definition(self, definition: Definition) -> None:
+        """Keep ``definition`` as its endpoint's source, made by the running cell.
+
+        The cell run then leaves that endpoint's source as recorded here, instead
+        of taking it from the cell's text.
+        """
         self.definitions[definition.name] = definition
         if self.run is not None:
             self.run.recorded.add(("route", definition.name))
@@ -303,134 +276,22 @@ class Session:
         for listener in self._update_listeners:
             listener()
 
+    @property
+    def run(self) -> CellRunState | None:
+        """The cell running now, ``None`` between runs."""
+        return self.cell_runs.run
+
     def pre_run_cell(self, info: ExecutionInfo) -> None:
         """IPython event: a cell is about to run."""
-        count = self.shell.execution_count
-        cell_id = getattr(info, "cell_id", None) or None
-        raw = info.raw_cell or ""
-        self.run = CellRunState(cell_id, count, raw, snapshot(self.app))
-        if info.store_history and not info.silent:
-            self.cells.append(CellRun(count, cell_id, raw))
+        self.cell_runs.pre_run_cell(info)
 
     def app_changed(self, kind: str, name: str) -> None:
         """App change listener: note what the running cell defines."""
-        if self._removing:
-            return
-        exists = self._exists(kind, name)
-        if exists is None:
-            return
-        item = (kind, name)
-        if not exists:
-            self.ownership.forget(item)
-            if kind == "route":
-                self.definitions.pop(name, None)
-            else:
-                self.assets.pop(item, None)
-        elif self.run is not None:
-            self.run.defined.add(item)
-        if self.run is None:
-            self.notify()
-
-    def _exists(self, kind: str, name: str) -> bool | None:
-        if kind == "route":
-            return name in self.app.endpoints
-        if kind == "template":
-            return name in self.app.templates
-        if kind == "static":
-            return name in self.app.static_files
-        return None
+        self.cell_runs.app_changed(kind, name)
 
     def post_run_cell(self, result: ExecutionResult) -> None:
         """IPython event: a cell has run; settle ownership and print the diff."""
-        run, self.run = self.run, None
-        if run is None:
-            return
-        success = result.error_before_exec is None and result.error_in_exec is None
-        if not success and run.execution_count:
-            self.failed_cells.add(run.execution_count)
-        self._record_decorated_views(run)
-        if run.cell_id is not None:
-            if success:
-                stale = self.ownership.settle(run.cell_id, run.defined)
-                self._remove(stale)
-            else:
-                for item in run.defined:
-                    self.ownership.claim(run.cell_id, item)
-        changes = table_diff(run.before, snapshot(self.app))
-        if changes:
-            print(format_diff(changes))
-        if changes or run.defined:
-            self.notify()
-
-    def _record_decorated_views(self, run: CellRunState) -> None:
-        """Record the source of views that an ordinary cell registered."""
-        code: str | None = None
-        endpoints = self.app.endpoints
-        for kind, name in sorted(run.defined):
-            if kind != "route" or (kind, name) in run.recorded:
-                continue
-            if name not in endpoints:
-                continue
-            if name in BUILTIN_ENDPOINTS:
-                continue
-            if code is None:
-                code = self._transformed(run.raw_cell)
-            endpoint = endpoints[name]
-            view_name = getattr(endpoint.view, "__name__", name)
-            methods: list[str] = []
-            for rule in endpoint.rules:
-                methods.extend(
-                    m for m in sorted(rule.methods or ()) if m not in methods
-                )
-            self.definitions[name] = Definition(
-                kind="route",
-                name=name,
-                source=function_source(code, view_name),
-                cell_id=run.cell_id,
-                execution_count=run.execution_count,
-                rules=tuple(rule.rule for rule in endpoint.rules),
-                methods=tuple(m for m in methods if m not in ("HEAD", "OPTIONS")),
-            )
-        for kind, name in run.defined:
-            if kind != "route" and (kind, name) not in run.recorded:
-                self._record_asset_from_app(kind, name, run)
-
-    def _record_asset_from_app(self, kind: str, name: str, run: CellRunState) -> None:
-        if not self._exists(kind, name):
-            return
-        if kind == "template":
-            text = self.app.templates[name]
-        else:
-            text = self.app.static_files[name].decode("utf-8", "replace")
-        self.assets[(kind, name)] = Definition(
-            kind=kind,
-            name=name,
-            source=text,
-            cell_id=run.cell_id,
-            execution_count=run.execution_count,
-        )
-
-    def _transformed(self, raw_cell: str) -> str:
-        try:
-            return str(self.shell.transform_cell(raw_cell))
-        except Exception:
-            return raw_cell
-
-    def _remove(self, items: set[Item]) -> None:
-        """Remove what a cell no longer defines."""
-        self._removing = True
-        try:
-            for kind, name in sorted(items):
-                if kind == "route" and name in self.app.endpoints:
-                    self.app.remove_route(name)
-                    self.definitions.pop(name, None)
-                elif kind == "template" and name in self.app.templates:
-                    del self.app.templates[name]
-                elif kind == "static" and name in self.app.static_files:
-                    del self.app.static_files[name]
-                self.assets.pop((kind, name), None)
-        finally:
-            self._removing = False
+        self.cell_runs.post_run_cell(result)
 
 
 def _taken(error: PortInUseError) -> str:

@@ -19,7 +19,7 @@ from .devtools.reload import ReloadHub
 
 if TYPE_CHECKING:
     from .app import App
-    from .devtools.keepalive import LiveHTTPServer
+    from .devtools.http_server import LiveHTTPServer
 
 #: Seconds :meth:`LiveServer.stop` waits for requests still being answered.
 STOP_GRACE_SECONDS = 2.0
@@ -46,7 +46,7 @@ def bind_server(
     :raises PortInUseError: the port is taken (Werkzeug would print a message and
         call ``sys.exit``; this is an exception a caller can handle).
     """
-    from .devtools.keepalive import BindError, LiveHTTPServer
+    from .devtools.http_server import BindError, LiveHTTPServer
 
     try:
         return LiveHTTPServer(host, port, app, request_timeout=request_timeout)

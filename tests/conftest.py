@@ -40,12 +40,13 @@ def client(app: App) -> Client:
     return app.test_client()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Headless Chromium for every browser test, started once per run.
+    """Headless Chromium for a module's browser tests.
 
-    One Playwright for the whole session: its sync API runs an event loop in this
-    thread, and a second one started beside it would fail.
+    Playwright's sync API runs an event loop in this thread while it is open: a
+    second one beside it would fail, and so would ``asyncio.run`` in a later test.
+    So there is one at a time, and it closes with the module that used it.
     """
     from playwright.sync_api import sync_playwright
 

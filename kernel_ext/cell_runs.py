@@ -1,0 +1,196 @@
+"""Following each cell run: what it defines, what it owns, how it changed the app.
+
+IPython's ``pre_run_cell``/``post_run_cell`` events and the app's change listener
+drive a :class:`CellRunTracker`, so that a cell owns what it defines, what it no
+longer defines is removed, and each run that changes the route table prints a
+one-line diff.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from protoweb import App
+
+from .history import CellRun, Definition, SessionHistory, function_source
+from .ownership import (
+    BUILTIN_ENDPOINTS,
+    Item,
+    TableSnapshot,
+    format_diff,
+    snapshot,
+    table_diff,
+)
+
+if TYPE_CHECKING:
+    from IPython.core.interactiveshell import ExecutionInfo, ExecutionResult
+
+
+@dataclass
+class CellRunState:
+    """What one cell run has done so far."""
+
+    cell_id: str | None
+    execution_count: int
+    raw_cell: str
+    before: TableSnapshot
+    defined: set[Item] = field(default_factory=set)
+    recorded: set[Item] = field(default_factory=set)
+
+
+class CellRunTracker:
+    """Follows the cell runs of one shell and keeps ``history`` up to date.
+
+    :param shell: the IPython shell.
+    :param app: the app the cells define.
+    :param history: where executed cells, definitions and ownership are kept.
+    :param notify: called after a run (or a change made outside one) changed the
+        routes, templates or static files.
+    """
+
+    def __init__(
+        self,
+        shell: Any,
+        app: App,
+        history: SessionHistory,
+        notify: Callable[[], None],
+    ) -> None:
+        self.shell = shell
+        self.app = app
+        self.history = history
+        self.notify = notify
+        #: The cell running now, ``None`` between runs.
+        self.run: CellRunState | None = None
+        self._removing = False
+
+    def pre_run_cell(self, info: ExecutionInfo) -> None:
+        """IPython event: a cell is about to run."""
+        count = self.shell.execution_count
+        cell_id = getattr(info, "cell_id", None) or None
+        raw = info.raw_cell or ""
+        self.run = CellRunState(cell_id, count, raw, snapshot(self.app))
+        if info.store_history and not info.silent:
+            self.history.cells.append(CellRun(count, cell_id, raw))
+
+    def app_changed(self, kind: str, name: str) -> None:
+        """App change listener: note what the running cell defines."""
+        if self._removing:
+            return
+        exists = self._exists(kind, name)
+        if exists is None:
+            return
+        item = (kind, name)
+        if not exists:
+            self.history.ownership.forget(item)
+            if kind == "route":
+                self.history.definitions.pop(name, None)
+            else:
+                self.history.assets.pop(item, None)
+        elif self.run is not None:
+            self.run.defined.add(item)
+        if self.run is None:
+            self.notify()
+
+    def _exists(self, kind: str, name: str) -> bool | None:
+        if kind == "route":
+            return name in self.app.endpoints
+        if kind == "template":
+            return name in self.app.templates
+        if kind == "static":
+            return name in self.app.static_files
+        return None
+
+    def post_run_cell(self, result: ExecutionResult) -> None:
+        """IPython event: a cell has run; settle ownership and print the diff."""
+        run, self.run = self.run, None
+        if run is None:
+            return
+        success = result.error_before_exec is None and result.error_in_exec is None
+        if not success and run.execution_count:
+            self.history.failed_cells.add(run.execution_count)
+        self._record_decorated_views(run)
+        ownership = self.history.ownership
+        if run.cell_id is not None:
+            if success:
+                stale = ownership.settle(run.cell_id, run.defined)
+                self._remove(stale)
+            else:
+                for item in run.defined:
+                    ownership.claim(run.cell_id, item)
+        changes = table_diff(run.before, snapshot(self.app))
+        if changes:
+            print(format_diff(changes))
+        if changes or run.defined:
+            self.notify()
+
+    def _record_decorated_views(self, run: CellRunState) -> None:
+        """Record the source of views that an ordinary cell registered."""
+        code: str | None = None
+        endpoints = self.app.endpoints
+        for kind, name in sorted(run.defined):
+            if kind != "route" or (kind, name) in run.recorded:
+                continue
+            if name not in endpoints:
+                continue
+            if name in BUILTIN_ENDPOINTS:
+                continue
+            if code is None:
+                code = self._transformed(run.raw_cell)
+            endpoint = endpoints[name]
+            view_name = getattr(endpoint.view, "__name__", name)
+            methods: list[str] = []
+            for rule in endpoint.rules:
+                methods.extend(
+                    m for m in sorted(rule.methods or ()) if m not in methods
+                )
+            self.history.definitions[name] = Definition(
+                kind="route",
+                name=name,
+                source=function_source(code, view_name),
+                cell_id=run.cell_id,
+                execution_count=run.execution_count,
+                rules=tuple(rule.rule for rule in endpoint.rules),
+                methods=tuple(m for m in methods if m not in ("HEAD", "OPTIONS")),
+            )
+        for kind, name in run.defined:
+            if kind != "route" and (kind, name) not in run.recorded:
+                self._record_asset_from_app(kind, name, run)
+
+    def _record_asset_from_app(self, kind: str, name: str, run: CellRunState) -> None:
+        if not self._exists(kind, name):
+            return
+        if kind == "template":
+            text = self.app.templates[name]
+        else:
+            text = self.app.static_files[name].decode("utf-8", "replace")
+        self.history.assets[(kind, name)] = Definition(
+            kind=kind,
+            name=name,
+            source=text,
+            cell_id=run.cell_id,
+            execution_count=run.execution_count,
+        )
+
+    def _transformed(self, raw_cell: str) -> str:
+        try:
+            return str(self.shell.transform_cell(raw_cell))
+        except Exception:
+            return raw_cell
+
+    def _remove(self, items: set[Item]) -> None:
+        """Remove what a cell no longer defines."""
+        self._removing = True
+        try:
+            for kind, name in sorted(items):
+                if kind == "route" and name in self.app.endpoints:
+                    self.app.remove_route(name)
+                    self.history.definitions.pop(name, None)
+                elif kind == "template" and name in self.app.templates:
+                    del self.app.templates[name]
+                elif kind == "static" and name in self.app.static_files:
+                    del self.app.static_files[name]
+                self.history.assets.pop((kind, name), None)
+        finally:
+            self._removing = False
