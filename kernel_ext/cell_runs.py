@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from protoweb import App
 
-from .history import CellRun, Definition, SessionHistory, function_source
+from .history import (
+    CellRun,
+    Definition,
+    SessionHistory,
+    function_source,
+    route_definition,
+)
 from .ownership import (
     BUILTIN_ENDPOINTS,
     Item,
@@ -140,19 +146,11 @@ class CellRunTracker:
                 code = self._transformed(run.raw_cell)
             endpoint = endpoints[name]
             view_name = getattr(endpoint.view, "__name__", name)
-            methods: list[str] = []
-            for rule in endpoint.rules:
-                methods.extend(
-                    m for m in sorted(rule.methods or ()) if m not in methods
-                )
-            self.history.definitions[name] = Definition(
-                kind="route",
-                name=name,
-                source=function_source(code, view_name),
-                cell_id=run.cell_id,
-                execution_count=run.execution_count,
-                rules=tuple(rule.rule for rule in endpoint.rules),
-                methods=tuple(m for m in methods if m not in ("HEAD", "OPTIONS")),
+            self.history.definitions[name] = route_definition(
+                endpoint,
+                function_source(code, view_name),
+                run.cell_id,
+                run.execution_count,
             )
         for kind, name in run.defined:
             if kind != "route" and (kind, name) not in run.recorded:

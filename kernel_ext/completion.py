@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from IPython.core.completer import SimpleCompletion, completion_matcher
 
-from .ownership import BUILTIN_ENDPOINTS
+from .ownership import user_endpoints
 from .rules import KNOWN_METHODS
 from .verbs import VERBS
 
@@ -23,9 +23,7 @@ if TYPE_CHECKING:
 def known_paths(session: Session) -> list[str]:
     """Rules without variables, static files, and paths requested so far."""
     paths: set[str] = set()
-    for name, endpoint in session.app.endpoints.items():
-        if name in BUILTIN_ENDPOINTS:
-            continue
+    for _, endpoint in user_endpoints(session.app):
         for rule in endpoint.rules:
             if not rule.arguments:
                 paths.add(rule.rule)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import atexit
 import inspect
-import linecache
 import os
 import shlex
 import shutil
@@ -26,12 +25,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from IPython.core.error import TryNext, UsageError
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import RequestRedirect
 
 from protoweb import App
 
-from .history import Definition, function_source
+from .compiler import register_cell_text
+from .history import function_source, route_definition
 from .ownership import BUILTIN_ENDPOINTS, format_diff, snapshot, table_diff
 from .verbs import argument, verb
 
@@ -88,7 +88,7 @@ def resolve_endpoint(app: App, target: str) -> str:
             if not allowed:
                 break
             method = (named or allowed)[0]
-        except (NotFound, HTTPException):
+        except HTTPException:
             break
         else:
             if endpoint not in BUILTIN_ENDPOINTS:
@@ -211,7 +211,8 @@ class ViewEditor:
         # A view the namespace holds by name (a def in a cell or module) is
         # replaced there too; a %%route view never was in it, so nothing changes.
         keep_name = shadowed is not old.view
-        _remember_text(filename, text)
+        # Tracebacks keep showing the edited lines after the file is removed.
+        register_cell_text(filename, text)
         before = snapshot(app)
         views_before = {name: e.view for name, e in app.endpoints.items()}
         try:
@@ -255,21 +256,14 @@ class ViewEditor:
         It is ordinary Python (``magic`` false) made by the ``%protoweb edit`` run,
         so an export places it there, after the definition it replaces.
         """
-        current = self.session.app.endpoints[endpoint]
-        methods: list[str] = []
-        for rule in current.rules:
-            methods.extend(m for m in sorted(rule.methods or ()) if m not in methods)
         run = self.session.run
         self.session.record_definition(
-            Definition(
-                kind="route",
-                name=endpoint,
-                source=source,
-                cell_id=run.cell_id if run else None,
-                execution_count=run.execution_count if run else None,
-                rules=tuple(rule.rule for rule in current.rules),
-                methods=tuple(m for m in methods if m not in ("HEAD", "OPTIONS")),
-                filename=filename,
+            route_definition(
+                self.session.app.endpoints[endpoint],
+                source,
+                run.cell_id if run else None,
+                run.execution_count if run else None,
+                filename,
             )
         )
 
@@ -277,12 +271,6 @@ class ViewEditor:
 def _read(path: str) -> str:
     with open(path, encoding="utf-8") as file:
         return file.read()
-
-
-def _remember_text(filename: str, text: str) -> None:
-    """Tracebacks keep showing the edited lines after the file is removed."""
-    lines = [line + "\n" for line in text.splitlines()]
-    linecache.cache[filename] = (len(text), None, lines, filename)
 
 
 def ipython_editor(shell: Any) -> Editor:

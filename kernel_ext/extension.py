@@ -147,7 +147,7 @@ class Extension:
         if self._log is not None:
             self._log.unsubscribe(self._record_added)
             self._log = None
-        _unregister_magics(shell, self.magics)
+        self.magics.detach()
         completer = getattr(shell, "Completer", None)
         matchers = getattr(completer, "custom_matchers", None)
         if matchers is not None and self.matcher in matchers:
@@ -169,7 +169,9 @@ class Extension:
         self.panel.refresh()
 
     def _subscribe_log(self) -> None:
-        log = self.session.log
+        # Only the widget panel follows requests live; a log with a subscriber
+        # makes each request's record at once, so subscribe only when it counts.
+        log = self.session.log if self.panel.use_widgets else None
         if log is self._log:
             return
         if self._log is not None:
@@ -208,18 +210,6 @@ def _unregister_event(shell: Any, event: str, callback: Any) -> None:
         shell.events.unregister(event, callback)
     except ValueError:
         pass
-
-
-def _unregister_magics(shell: Any, magics: ProtowebMagics) -> None:
-    """Remove what ``register_magics`` added (IPython has no public inverse)."""
-    manager = shell.magics_manager
-    for kind in ("line", "cell"):
-        table = manager.magics[kind]
-        for name in list(table):
-            if getattr(table[name], "__self__", None) is magics:
-                del table[name]
-    if manager.registry.get(type(magics).__name__) is magics:
-        del manager.registry[type(magics).__name__]
 
 
 def load_ipython_extension(shell: Any) -> None:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .ownership import CellOwnership, Item
+
+if TYPE_CHECKING:
+    from protoweb.routing import Endpoint
 
 
 class CellRun(NamedTuple):
@@ -48,9 +51,33 @@ class Definition:
 
     @property
     def cell_label(self) -> str:
-        """``In [5]`` (and the cell id, shortened, when there is one)."""
-        label = f"In [{self.execution_count}]" if self.execution_count else "a cell"
-        return label
+        """``In [5]``, or ``a cell`` when the run had no execution count."""
+        return f"In [{self.execution_count}]" if self.execution_count else "a cell"
+
+
+def route_definition(
+    endpoint: Endpoint,
+    source: str | None,
+    cell_id: str | None,
+    execution_count: int | None,
+    filename: str | None = None,
+) -> Definition:
+    """The :class:`Definition` of a registered ``endpoint``: its rules and methods
+    (without HEAD and OPTIONS) read from the app, ``source`` as given.
+    """
+    methods: list[str] = []
+    for rule in endpoint.rules:
+        methods.extend(m for m in sorted(rule.methods or ()) if m not in methods)
+    return Definition(
+        kind="route",
+        name=endpoint.name,
+        source=source,
+        cell_id=cell_id,
+        execution_count=execution_count,
+        rules=tuple(rule.rule for rule in endpoint.rules),
+        methods=tuple(m for m in methods if m not in ("HEAD", "OPTIONS")),
+        filename=filename,
+    )
 
 
 def function_source(code: str, function_name: str) -> str | None:

@@ -34,8 +34,20 @@ class ProtowebMagics(Magics):
 
     def __init__(self, shell: Any, ext: Extension) -> None:
         super().__init__(shell)
-        self.ext = ext
+        self._ext: Extension | None = ext
         type(self).protoweb.__doc__ = verbs.help_text()
+
+    @property
+    def ext(self) -> Extension:
+        """The loaded extension, or a clear error after ``%unload_ext protoweb``."""
+        if self._ext is None:
+            raise UsageError("protoweb is not loaded: run %load_ext protoweb")
+        return self._ext
+
+    def detach(self) -> None:
+        """Unloaded: IPython has no public way to remove a magic, so the magics
+        stay and say that protoweb is not loaded (``%load_ext`` replaces them)."""
+        self._ext = None
 
     @no_var_expand
     @magic_arguments()

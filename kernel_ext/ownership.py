@@ -7,12 +7,14 @@ gets removed, so a renamed view leaves no orphan route behind.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from protoweb.routing import rule_methods
 
 if TYPE_CHECKING:
     from protoweb import App
+    from protoweb.routing import Endpoint
 
 #: ``("route", endpoint)``, ``("template", name)`` or ``("static", name)``.
 Item = tuple[str, str]
@@ -23,12 +25,17 @@ TableSnapshot = dict[tuple[str, str], tuple[str, object]]
 BUILTIN_ENDPOINTS = frozenset({"static"})
 
 
+def user_endpoints(app: App) -> Iterator[tuple[str, Endpoint]]:
+    """The app's endpoints by name, without those it makes for itself."""
+    for name, endpoint in app.endpoints.items():
+        if name not in BUILTIN_ENDPOINTS:
+            yield name, endpoint
+
+
 def snapshot(app: App) -> TableSnapshot:
     """The route table as ``(method, rule) -> (endpoint, view)``."""
     table: TableSnapshot = {}
-    for name, endpoint in app.endpoints.items():
-        if name in BUILTIN_ENDPOINTS:
-            continue
+    for name, endpoint in user_endpoints(app):
         for rule in endpoint.rules:
             for method in rule_methods(rule):
                 table[(method, rule.rule)] = (name, endpoint.view)

@@ -91,12 +91,14 @@ class Panel:
 
     # Rendering.
 
-    def header_html(self) -> str:
-        session = self.session
-        if not session.running:
-            return f"<b>{escape(render.status_line(session))}</b>"
-        url = escape(session.public_url)
-        count = len(render.route_rows(session.app))
+    def _base_url(self) -> str:
+        """The URL links in the panel start with; ``""`` while stopped."""
+        return self.session.public_url if self.session.running else ""
+
+    def _header_html(self, base_url: str, count: int) -> str:
+        if not base_url:
+            return f"<b>{escape(render.status_line(self.session))}</b>"
+        url = escape(base_url)
         return f"<b>protoweb</b>: serving {count} routes at {render.link(url, url)}"
 
     def _records(self) -> list[RequestRecord]:
@@ -114,10 +116,11 @@ class Panel:
         return render.error_html(record, definition)
 
     def _render_widgets(self) -> None:
-        base = self.session.public_url if self.session.running else ""
+        base = self._base_url()
+        rows = render.route_rows(self.session.app, self.session)
         values = (
-            self.header_html(),
-            render.routes_html(render.route_rows(self.session.app, self.session), base),
+            self._header_html(base, len(rows)),
+            render.routes_html(rows, base),
             render.requests_html(self._records()),
             self._error_html(),
         )
@@ -128,10 +131,10 @@ class Panel:
                     widget.value = value
 
     def html(self) -> str:
-        base = self.session.public_url if self.session.running else ""
+        base = self._base_url()
         rows = render.route_rows(self.session.app, self.session)
         return (
-            f"<div class='protoweb-panel'>{self.header_html()}"
+            f"<div class='protoweb-panel'>{self._header_html(base, len(rows))}"
             f"{render.routes_html(rows, base)}{self._error_html()}</div>"
         )
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from protoweb.routing import rule_methods
 
 from . import public_url
-from .ownership import BUILTIN_ENDPOINTS
+from .ownership import user_endpoints
 
 if TYPE_CHECKING:
     from protoweb import App
@@ -50,15 +50,18 @@ class RouteRow:
 def route_rows(app: App, session: Session | None = None) -> list[RouteRow]:
     """One row per rule, sorted by rule, without the built-in static route."""
     rows = []
-    for name, endpoint in app.endpoints.items():
-        if name in BUILTIN_ENDPOINTS:
-            continue
+    for name, endpoint in user_endpoints(app):
         definition = session.definitions.get(name) if session else None
         cell = definition.cell_label if definition else ""
         for rule in endpoint.rules:
             rows.append(RouteRow(",".join(rule_methods(rule)), rule.rule, name, cell))
     rows.sort(key=lambda row: (row.rule, row.methods))
     return rows
+
+
+def route_count(app: App) -> int:
+    """How many rows :func:`route_rows` gives, without making them."""
+    return sum(len(endpoint.rules) for _, endpoint in user_endpoints(app))
 
 
 def _columns(rows: Sequence[tuple[str, ...]]) -> list[str]:
@@ -108,7 +111,7 @@ def status_line(session: Session) -> str:
 
     The wording is fixed (``routes`` even for one) so that tools can read it.
     """
-    count = len(route_rows(session.app))
+    count = route_count(session.app)
     if session.running:
         return f"protoweb: serving {count} routes at {session.public_url}"
     return f"protoweb: stopped ({count} routes); %protoweb start serves them again"

@@ -18,7 +18,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from protoweb import App, LiveServer, PortInUseError
-from protoweb.devtools.log import RequestLog
 
 from . import public_url
 from .cell_runs import CellRunState, CellRunTracker
@@ -29,6 +28,8 @@ from .rules import RouteSpec
 
 if TYPE_CHECKING:
     from IPython.core.interactiveshell import ExecutionInfo, ExecutionResult
+
+    from protoweb.devtools.log import RequestLog
 
 
 class Session:
@@ -103,15 +104,8 @@ class Session:
 
     @property
     def log(self) -> RequestLog | None:
-        """The live server's request log (``None`` before the server has one)."""
-        server = self.server
-        if server is None:
-            return None
-        for name in ("request_log", "log"):
-            log = getattr(server, name, None)
-            if isinstance(log, RequestLog):
-                return log
-        return None
+        """The live server's request log (``None`` before there is a server)."""
+        return self.server.request_log if self.server is not None else None
 
     @property
     def running(self) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .render import route_rows
+from .render import route_count
 
 if TYPE_CHECKING:
     from prompt_toolkit.formatted_text import StyleAndTextTuples
@@ -47,7 +47,7 @@ def toolbar_fragments(session: Session | None) -> StyleAndTextTuples:
         fragments.append(("class:protoweb-toolbar.url", f" {session.public_url}"))
     else:
         fragments.append(("class:protoweb-toolbar.error", " stopped (%protoweb start)"))
-    count = len(route_rows(session.app))
+    count = route_count(session.app)
     fragments.append(("", f" | {count} route{'' if count == 1 else 's'} | "))
     log = session.log
     latest = log.latest() if log is not None else None

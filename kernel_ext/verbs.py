@@ -210,7 +210,7 @@ def open_(ext: Extension, args: Any) -> None:
 
     _require_server(ext)
     url = public_url.join(ext.session.public_url, _path(args.path))
-    if ext.panel.use_widgets or getattr(ext.shell, "kernel", None) is not None:
+    if getattr(ext.shell, "kernel", None) is not None:
         # Only when just run: a saved notebook opened later must not open tabs.
         now_ms = int(time.time() * 1000)
         script = (
@@ -261,7 +261,7 @@ def request(ext: Extension, args: Any) -> None:
     result = http_request.send(
         ext.session.local_url,
         method,
-        _path(args.path),
+        args.path,
         args.data,
         headers,
         request_id=request_id,
@@ -270,11 +270,16 @@ def request(ext: Extension, args: Any) -> None:
     print(http_request.format_result(result))
 
 
+def _server_changed(ext: Extension) -> None:
+    """Update the panel and toolbar, and print the new status line."""
+    ext.session.notify()
+    print(render.status_line(ext.session))
+
+
 @verb("stop", "", "stop the server and free its port")
 def stop(ext: Extension, args: Any) -> None:
     ext.session.stop()
-    ext.session.notify()
-    print(render.status_line(ext.session))
+    _server_changed(ext)
 
 
 @verb(
@@ -287,15 +292,13 @@ def start(ext: Extension, args: Any) -> None:
     _, warning = ext.session.start(args.port)
     if warning:
         print(f"warning: {warning}")
-    ext.session.notify()
-    print(render.status_line(ext.session))
+    _server_changed(ext)
 
 
 @verb("restart", "", "stop and start the server on the same port")
 def restart(ext: Extension, args: Any) -> None:
     ext.session.restart()
-    ext.session.notify()
-    print(render.status_line(ext.session))
+    _server_changed(ext)
 
 
 @verb("panel", "", "show the status panel again")

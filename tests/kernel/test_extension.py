@@ -114,7 +114,9 @@ def test_unload_stops_the_server_and_load_takes_the_port_again(
     kernel.run("%unload_ext protoweb")
     assert port_is_free(port)
     assert kernel.eval("len(app.endpoints) > 1") is True
-    assert kernel.execute("%%route /x\n'x'").status == "error"
+    unloaded = kernel.execute("%%route /x\n'x'")
+    assert unloaded.status == "error"
+    assert "protoweb is not loaded" in unloaded.stderr + str(unloaded.error)
     kernel.run("%load_ext protoweb")
     assert server_url(kernel) == url
     assert http(f"{url}/kept").status == 200

@@ -68,6 +68,14 @@ def test_attach_does_nothing_under_simple_prompt() -> None:
     assert ReplToolbar(lambda: None).attach(None) is False
 
 
+def test_without_widgets_no_panel_listens_to_the_request_log(
+    shell: InteractiveShell,
+) -> None:
+    log = served(shell).log
+    assert log is not None
+    assert not log.has_subscribers
+
+
 def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
