@@ -15,6 +15,7 @@ from typing import Any
 
 from ..config import DEFAULTS
 from .names import ImportBinding
+from .replay import python_literal
 from .slicing import Slice
 from .statements import Statement
 from .targets import FLASK, Target, drop_request_parameter, retarget_binding
@@ -86,10 +87,7 @@ def render_imports(bindings: Iterable[ImportBinding]) -> str:
 
 def _literal(value: Any) -> str | None:
     """``value`` as Python source (strings in double quotes), if it can be one."""
-    text = repr(value)
-    if isinstance(value, str) and text.startswith("'") and '"' not in value:
-        text = f'"{text[1:-1]}"'
-
+    text = python_literal(value)
     try:
         same = ast.literal_eval(text) == value
     except (ValueError, SyntaxError, TypeError, RecursionError):
@@ -127,14 +125,18 @@ def config_lines(
         if key == "SECRET_KEY":
             imports.add(ImportBinding("os", "os", None, None))
             literal = f'os.environ.get("SECRET_KEY", {literal})'
-        lines.append(f"{app_name}.config[{_literal(key) or repr(key)}] = {literal}")
+        lines.append(f"{app_name}.config[{python_literal(key)}] = {literal}")
     return lines, imports, warnings
 
 
+_BLOCKS = (
+    ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For, ast.While,
+    ast.Try, ast.With,
+)  # fmt: skip
+
+
 def _is_block(statement: Statement) -> bool:
-    return isinstance(
-        statement.node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
-    ) or isinstance(statement.node, ast.If | ast.For | ast.While | ast.Try | ast.With)
+    return isinstance(statement.node, _BLOCKS)
 
 
 def _statement_text(
@@ -179,11 +181,10 @@ def render_app_module(
         bindings.add(ImportBinding("request", "protoweb", "request", None))
     body: list[Statement] = []
     for statement in piece.statements:
-        if statement.imports or statement.star_imports:
-            if isinstance(statement.node, ast.Import | ast.ImportFrom):
-                bindings.update(_bindings(piece, statement))
-                continue
-        body.append(statement)
+        if isinstance(statement.node, ast.Import | ast.ImportFrom):
+            bindings.update(_bindings(piece, statement))
+        else:
+            body.append(statement)
     setup, config_imports, warnings = config_lines(config, target, app_name)
     bindings |= config_imports
     retargeted = {retarget_binding(b, target) for b in bindings}

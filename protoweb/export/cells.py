@@ -149,7 +149,7 @@ def cell_to_python(source: str) -> CellCode:
     if first is None:
         return CellCode("")
     export = bool(EXPORT_MARKER.match(lines[first].strip()))
-    magic = _CELL_MAGIC.match(lines[first]) if lines[first].startswith("%%") else None
+    magic = _CELL_MAGIC.match(lines[first])
     if magic is None:
         python, notebook_only = strip_ipython(source)
         return CellCode(python, export=export, notebook_only=notebook_only)

@@ -18,6 +18,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import __version__
 from .errors import ExportError
 from .names import NOTEBOOK_MODULES
 from .targets import PROTOWEB, Target
@@ -62,13 +63,31 @@ def _version(distribution: str) -> str:
     return metadata.version(distribution)
 
 
+def _framework_version(target: Target) -> str:
+    """The installed version of ``target``'s framework (protoweb's own when it
+    runs from a source checkout, as the verifying children allow).
+
+    :raises ExportError: the framework is not installed.
+    """
+    try:
+        return _version(target.distribution)
+    except metadata.PackageNotFoundError:
+        if target is PROTOWEB:
+            return __version__
+        raise ExportError(
+            f"{target.distribution} is not installed, so the {target.name} export"
+            f" cannot depend on it or be verified; pip install {target.distribution}"
+            " and export again"
+        ) from None
+
+
 def dependencies(modules: Iterable[str], target: Target) -> list[str]:
     """Requirement strings for the top-level ``modules`` that ``app.py`` imports.
 
     :raises ExportError: a module is neither standard library nor installed, or
         needs IPython.
     """
-    framework_version = _version(target.distribution)
+    framework_version = _framework_version(target)
     if target is PROTOWEB:
         major, minor, *_ = (framework_version.split(".") + ["0", "0"])[:3]
         requirements = {target.distribution: f"protoweb~={major}.{minor}.0"}

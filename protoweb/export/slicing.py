@@ -18,14 +18,14 @@ from __future__ import annotations
 import ast
 import sys
 from collections import defaultdict, deque
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import ExportError, UntraceableNameError
 from .history import SessionStatements
 from .names import BUILTIN_NAMES, IPYTHON_NAMES, NOTEBOOK_MODULES
-from .statements import Statement
+from .statements import HOOK_DECORATORS, Statement
 
 #: Names of protoweb's API that Flask has too (for the hint of an untraced name).
 FRAMEWORK_NAMES = frozenset(
@@ -35,7 +35,6 @@ FRAMEWORK_NAMES = frozenset(
         "Request", "Response", "has_request_context",
     }
 )  # fmt: skip
-HOOK_KINDS = frozenset({"before_request", "after_request", "teardown_request"})
 
 
 @dataclass
@@ -102,13 +101,15 @@ class _Slicer:
         for statement in self.statements:
             for registration in statement.registers:
                 slot = (registration.kind, registration.key)
-                if registration.kind == "route" or handlers is not None:
-                    registered[slot] = statement
-                elif self.current(statement):
+                if (
+                    registration.kind == "route"
+                    or handlers is not None
+                    or self.current(statement)
+                ):
                     registered[slot] = statement
                 functions[slot] = registration.function
             for removal in statement.removes:
-                kinds = HOOK_KINDS if removal.kind == "hook" else {removal.kind}
+                kinds = HOOK_DECORATORS if removal.kind == "hook" else {removal.kind}
                 for kind in kinds:
                     registered.pop((kind, removal.key), None)
         dynamic = any(s.dynamic_registration for s in self.statements)
@@ -138,12 +139,10 @@ class _Slicer:
                 self.keep(statement, f"the error handler for {key}", None)
             elif kind != "route":
                 self.keep(statement, f"the {kind} hook {key!r}", None)
-        setups: dict[str, Statement] = {}
-        for statement in self.statements:
-            if statement.app_setup and self.current(statement):
-                setups.pop(statement.text, None)
-                setups[statement.text] = statement
-        for statement in setups.values():
+        setups = _last_of_each_text(
+            s for s in self.statements if s.app_setup and self.current(s)
+        )
+        for statement in setups:
             self.keep(statement, f"the app setup {statement.description}", None)
         for statement in self.statements:
             if statement.export and self.current(statement) and _exportable(statement):
@@ -225,7 +224,7 @@ class _Slicer:
     def effects(self) -> None:
         """Keep the statements run for their effect on what the app already has."""
         last = {s.position[0]: s.position for s in self.statements}
-        seen: dict[str, Statement] = {}
+        effects: list[Statement] = []
         for statement in self.statements:
             if (
                 statement in self.kept
@@ -241,9 +240,8 @@ class _Slicer:
             ):
                 continue
             if self.touches_only_kept(statement):
-                seen.pop(statement.text, None)
-                seen[statement.text] = statement
-        for statement in seen.values():
+                effects.append(statement)
+        for statement in _last_of_each_text(effects):
             self.keep(statement, f"the statement {statement.description}", None)
 
     def touches_only_kept(self, statement: Statement) -> bool:
@@ -283,13 +281,25 @@ _EFFECT_STATEMENTS = (
 )  # fmt: skip
 
 
+def _last_of_each_text(statements: Iterable[Statement]) -> list[Statement]:
+    """The last of the statements that share a text, in the order of those lasts.
+
+    A setup or an effect run again (the same line in a later cell) is kept once.
+    """
+    last: dict[str, Statement] = {}
+    for statement in statements:
+        last.pop(statement.text, None)
+        last[statement.text] = statement
+    return list(last.values())
+
+
 def _exportable(statement: Statement) -> bool:
     """Whether a statement of an export cell belongs in ``app.py``."""
     if statement.app_state or statement.display_only:
         return False
     if statement.uses & IPYTHON_NAMES:
         return False
-    return type(statement.node).__name__ != "Pass"
+    return not isinstance(statement.node, ast.Pass)
 
 
 def _rules(endpoint: Any) -> str:

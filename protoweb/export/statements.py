@@ -104,9 +104,9 @@ class Statement:
     def description(self) -> str:
         """``view 'index' (In [4])``, ``function 'slug' (In [2])``, ..."""
         node = self.node
-        if any(r.kind == "route" for r in self.registers):
-            kind = "view"
-            name = next(r.key for r in self.registers if r.kind == "route")
+        view = next((r.key for r in self.registers if r.kind == "route"), None)
+        if view is not None:
+            kind, name = "view", view
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             kind, name = "function", node.name
         elif isinstance(node, ast.ClassDef):
@@ -311,7 +311,7 @@ def cell_statements(
     lines = code.python.split("\n")
     statements: list[Statement] = []
     previous_end = 0
-    spans = [(_first_line(node), node.end_lineno or node.lineno) for node in tree.body]
+    spans = [(first_line(node), node.end_lineno or node.lineno) for node in tree.body]
     for index, node in enumerate(tree.body):
         start, end = spans[index]
         shares_line = (index > 0 and spans[index - 1][1] >= start) or (
@@ -348,6 +348,7 @@ def cell_statements(
     return statements
 
 
-def _first_line(node: ast.stmt) -> int:
+def first_line(node: ast.stmt) -> int:
+    """The line a statement starts on: its first decorator's, if it has any."""
     decorators = getattr(node, "decorator_list", [])
     return min([node.lineno, *(d.lineno for d in decorators)])

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from .errors import ExportError
 from .names import ImportBinding
+from .statements import first_line
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ def drop_request_parameter(text: str, node: ast.stmt) -> str:
             if positional[index].arg != "request"
         ],
     )
-    first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+    first = first_line(node)
     padded = "\n" * (first - 1) + text
     if ast.get_source_segment(padded, node) is None or not text.lstrip().startswith(
         ("@", "def", "async")

@@ -112,6 +112,16 @@ def format_literal(value: Any, indent: int = 0, used: int = 0) -> str:
     return f"(\n{body}{' ' * indent})"
 
 
+def _compared_by_digest(expected: ReplayResponse) -> bool:
+    """Whether the test compares the body by its SHA-256: large, and not JSON."""
+    body = expected.body
+    return (
+        body is not None
+        and len(body) > LITERAL_LIMIT
+        and expected.json_value() is NotImplemented
+    )
+
+
 def _body_assertions(expected: ReplayResponse) -> list[str]:
     body = expected.body
     if body is None:
@@ -120,7 +130,7 @@ def _body_assertions(expected: ReplayResponse) -> list[str]:
     if value is not NotImplemented:
         prefix = "assert response.get_json() == "
         return [prefix + format_literal(value, 4, 4 + len(prefix))]
-    if len(body) > LITERAL_LIMIT:
+    if _compared_by_digest(expected):
         digest = hashlib.sha256(body).hexdigest()
         return [
             f"# a {len(body):,}-byte body, compared by its SHA-256",
@@ -170,7 +180,7 @@ def render_left_out(item: LeftOut) -> str:
 
 def render_routes_test(routes: Sequence[tuple[str, tuple[str, ...], str]]) -> str:
     """A test that the exported app has the session's route table."""
-    expected = format_literal(list(sorted(routes)), 4, len("    assert routes == "))
+    expected = format_literal(sorted(routes), 4, len("    assert routes == "))
     return "\n".join(
         [
             "def test_routes():",
@@ -192,12 +202,7 @@ def render_tests(
 ) -> str:
     """The text of ``tests/test_app.py`` for ``package``."""
     cases = [item for item in items if isinstance(item, RecordedCase)]
-    uses_hash = any(
-        c.expected.body is not None
-        and len(c.expected.body) > LITERAL_LIMIT
-        and c.expected.json_value() is NotImplemented
-        for c in cases
-    )
+    uses_hash = any(_compared_by_digest(case.expected) for case in cases)
     header = [
         f'"""The requests made while prototyping {package}, replayed against the app.',
         "",
