@@ -7,6 +7,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -143,8 +144,9 @@ class App:
     def route(self, rule: str, **options: Any) -> Callable[[F], F]:
         """Decorate a view to answer ``rule``; see :meth:`add_url_rule`."""
 
+        endpoint = options.pop("endpoint", None)
+
         def decorator(view: F) -> F:
-            endpoint = options.pop("endpoint", None)
             self.add_url_rule(rule, endpoint, view, **options)
             return view
 
@@ -233,8 +235,8 @@ class App:
 
     def remove_error_handler(self, code_or_exception: ErrorKey) -> None:
         """Remove the handler for a code or exception class."""
-        self.hooks.remove_error_handler(code_or_exception)
-        self._changed("errorhandler", str(code_or_exception))
+        key = self.hooks.remove_error_handler(code_or_exception)
+        self._changed("errorhandler", str(key))
 
     def handlers(self) -> dict[str, tuple[Callable[..., Any], ...]]:
         """The hooks and error handlers now registered, by kind (a snapshot)."""
@@ -297,17 +299,19 @@ class App:
     def _dispatch(
         self, context: RequestContext, environ: dict[str, Any], table: RouteTable
     ) -> Any:
-        by_method = table.static.get(environ.get("PATH_INFO") or "/")
+        path = environ.get("PATH_INFO") or "/"
+        method = environ["REQUEST_METHOD"]
+        by_method = table.static.get(path)
         endpoint = None
         if by_method is not None:
-            endpoint = by_method.get(environ["REQUEST_METHOD"])
+            endpoint = by_method.get(method)
         if endpoint is not None:
             args: Mapping[str, Any] = {}
         else:
-            rule, args = self._match(context, environ, table)
+            rule, args = self._match(context, path, method, table)
             endpoint = table.endpoints[rule.endpoint]
             context.view_args = dict(args)
-            if environ["REQUEST_METHOD"] == "OPTIONS" and endpoint.auto_options:
+            if method == "OPTIONS" and endpoint.auto_options:
                 return self._options_response(context)
         context.endpoint = environ[ENVIRON_ENDPOINT] = endpoint.name
         before = self.hooks.before
@@ -322,15 +326,13 @@ class App:
 
     @staticmethod
     def _match(
-        context: RequestContext, environ: dict[str, Any], table: RouteTable
+        context: RequestContext, path: str, method: str, table: RouteTable
     ) -> tuple[Rule, Mapping[str, Any]]:
-        path = environ.get("PATH_INFO") or "/"
+        """Werkzeug's match of ``path`` (a ``PATH_INFO``, latin-1 of UTF-8)."""
         if not path.isascii():
             path = path.encode("latin-1").decode("utf-8", "replace")
         try:
-            return table.matcher.match(
-                path, environ["REQUEST_METHOD"], return_rule=True
-            )
+            return table.matcher.match(path, method, return_rule=True)
         except RequestRedirect:
             # The redirect's URL needs this request's host and root.
             return context.url_adapter().match(return_rule=True)
@@ -359,7 +361,6 @@ class App:
                 return exc.get_response(context.environ)
             return self._finish(context, handler(exc))
         context.environ[ENVIRON_EXCEPTION] = exc
-        context.environ[ENVIRON_ENDPOINT] = context.endpoint
         if handler is not None:
             return self._finish(context, handler(exc))
         propagate = self.config.get("PROPAGATE_EXCEPTIONS")
@@ -404,19 +405,23 @@ class App:
         environ = EnvironBuilder(*args, **kwargs).get_environ()
         return RequestContext(self, self._table, environ)
 
+    def _own_context(self) -> AbstractContextManager[AppContext]:
+        """This app's current context (a request's, say) if any, else a new one."""
+        current = _current.get(None)
+        if current is not None and current.app is self:
+            return nullcontext(current)
+        return self.app_context()
+
     def url_for(self, endpoint: str, **values: Any) -> str:
         """:func:`~protoweb.url_for` for this app, with or without a request."""
         from .urls import url_for
 
-        current = _current.get(None)
-        if current is not None and current.app is self:
-            return url_for(endpoint, **values)
-        with self.app_context():
+        with self._own_context():
             return url_for(endpoint, **values)
 
     def render_template(self, template_name: str, **context: Any) -> str:
         """Render one of this app's templates, with or without a request."""
-        with self.app_context():
+        with self._own_context():
             return self.jinja_env.get_template(template_name).render(context)
 
     # Config shortcuts, testing and serving.

@@ -44,13 +44,15 @@ class Hooks:
     def add_error_handler(self, key: ErrorKey, handler: Hook) -> ErrorKey:
         """Register ``handler`` for a code or exception class; returns the key used
         (an HTTP exception class is filed under its code)."""
-        if isinstance(key, type) and issubclass(key, HTTPException) and key.code:
-            key = key.code
+        key = error_key(key)
         self.error_handlers = {**self.error_handlers, key: handler}
         return key
 
-    def remove_error_handler(self, key: ErrorKey) -> None:
+    def remove_error_handler(self, key: ErrorKey) -> ErrorKey:
+        """Remove the handler for a code or exception class; returns the key used."""
+        key = error_key(key)
         self.error_handlers = {k: v for k, v in self.error_handlers.items() if k != key}
+        return key
 
     def error_handler_for(self, error: Exception) -> Hook | None:
         """The handler for ``error``: by its HTTP code, else by its class's MRO."""
@@ -72,6 +74,13 @@ class Hooks:
             "teardown_request": tuple(self.teardown.values()),
             "errorhandler": tuple(self.error_handlers.values()),
         }
+
+
+def error_key(key: ErrorKey) -> ErrorKey:
+    """The key a handler is filed under: an HTTP exception class becomes its code."""
+    if isinstance(key, type) and issubclass(key, HTTPException) and key.code:
+        return key.code
+    return key
 
 
 def _attribute(kind: str) -> str:

@@ -8,7 +8,6 @@ import decimal
 import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from http import HTTPStatus
 from typing import Any, NoReturn
 
 from werkzeug.exceptions import abort as _werkzeug_abort
@@ -45,17 +44,6 @@ def dumps_json(value: Any, sort_keys: bool = False) -> str:
         )
         + "\n"
     )
-
-
-def _status_line(code: int) -> str:
-    try:
-        return f"{code} {HTTPStatus(code).phrase}"
-    except ValueError:
-        return f"{code} UNKNOWN"
-
-
-#: ``200 OK`` etc., computed once.
-STATUS_LINES = {code: _status_line(code) for code in range(100, 600)}
 
 
 def write_plain(

@@ -145,10 +145,6 @@ class RouteTable:
         """A new table without the endpoint ``name``."""
         return RouteTable({k: v for k, v in self.endpoints.items() if k != name})
 
-    def rules(self) -> list[Rule]:
-        """Every rule, sorted by its path."""
-        return sorted(self.map.iter_rules(), key=lambda rule: rule.rule)
-
     def __len__(self) -> int:
         return sum(len(endpoint.rules) for endpoint in self.endpoints.values())
 

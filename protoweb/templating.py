@@ -111,8 +111,9 @@ def create_environment(app: App) -> Environment:
     from .urls import url_for
 
     environment = Environment(autoescape=autoescape, auto_reload=True)
-    environment.globals.update(url_for=url_for, request=request, g=g, session=session)
-    environment.globals["config"] = app.config
+    environment.globals.update(
+        url_for=url_for, request=request, g=g, session=session, config=app.config
+    )
     return environment
 
 

@@ -209,10 +209,7 @@ class DevTools:
                 exchange.send(status, _fresh_headers(exchange, page))
                 return self._logged(exchange, (page,))
         exchange.send(status, exchange.headers)
-        record = exchange.log_to(self.request_log)
-        if record is None:
-            return (data,)
-        return NotifyWhenSent((data,), record, self.request_log)
+        return self._logged(exchange, (data,))
 
     def _logged(self, exchange: Exchange, chunks: tuple[bytes, ...]) -> Iterable[bytes]:
         """``chunks``, with ``exchange`` in the log; its subscribers, if any, are

@@ -60,11 +60,7 @@ _HEADER_KINDS = {
     "content-encoding": _CONTENT_ENCODING,
 }
 #: The same, as Werkzeug and protoweb spell them (no ``lower()`` needed).
-_SPELLED_KINDS = {
-    "Content-Type": _CONTENT_TYPE,
-    "Content-Length": _CONTENT_LENGTH,
-    "Content-Encoding": _CONTENT_ENCODING,
-}
+_SPELLED_KINDS = {name.title(): kind for name, kind in _HEADER_KINDS.items()}
 
 
 class Exchange:

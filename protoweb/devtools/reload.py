@@ -71,7 +71,7 @@ class ReloadHub:
     @property
     def version(self) -> str:
         """``token.changes``: what a page served now is up to date with."""
-        return f"{self.token}.{self.changes}"
+        return self.version_at(self.changes)
 
     def version_at(self, changes: int) -> str:
         """The version of a page served when the change count was ``changes``."""

@@ -77,6 +77,12 @@ def test_errorhandler_for_http_exception_class(app, client):
     assert client.get("/a").text != "custom 404"
 
 
+def test_errorhandler_removed_by_the_class_it_was_registered_with(app, client):
+    app.register_error_handler(NotFound, lambda e: ("custom 404", 404))
+    app.remove_error_handler(NotFound)
+    assert client.get("/missing").text != "custom 404"
+
+
 def test_before_request_may_answer_early(app, client):
     @app.before_request
     def gate():

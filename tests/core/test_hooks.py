@@ -49,3 +49,13 @@ def test_error_handlers_by_code_class_and_mro():
     assert hooks.error_handler_for(KeyError("k")) is by_class
     assert hooks.error_handler_for(Forbidden()) is None
     assert hooks.snapshot()["errorhandler"] == (by_code, by_class)
+
+
+def test_an_http_error_handler_is_removed_by_its_class_or_its_code():
+    hooks = Hooks()
+    hooks.add_error_handler(404, lambda error: "code")
+    assert hooks.remove_error_handler(NotFound) == 404
+    assert hooks.error_handler_for(NotFound()) is None
+    hooks.add_error_handler(NotFound, lambda error: "class")
+    hooks.remove_error_handler(404)
+    assert hooks.error_handler_for(NotFound()) is None

@@ -42,6 +42,21 @@ def test_add_url_rule_and_endpoint_names(app, client):
     assert client.get("/hey/bo").text == "hi bo"
 
 
+def test_a_route_decorator_keeps_its_endpoint_when_used_again(app, client):
+    shared = app.route("/shared", endpoint="shared")
+
+    def first():
+        return "first"
+
+    def second():
+        return "second"
+
+    shared(first)
+    shared(second)
+    assert set(app.endpoints) == {"static", "shared"}
+    assert client.get("/shared").text == "second"
+
+
 def test_converters(app, client):
     @app.route("/n/<int:n>")
     def number(n):

@@ -96,6 +96,19 @@ def test_template_globals(app, client):
     assert client.get("/p/1?q=Q").text == "/p/2 Q me sess"
 
 
+def test_app_render_template_in_a_view_sees_the_request(app, client):
+    app.templates["r.html"] = "{{ request.args.q }} {{ g.who }} {{ url_for('page') }}"
+
+    @app.route("/r")
+    def page():
+        from protoweb import g
+
+        g.who = "me"
+        return app.render_template("r.html")
+
+    assert client.get("/r?q=Q").text == "Q me /r"
+
+
 def test_missing_template_says_where_it_looked(app):
     with pytest.raises(TemplateNotFound, match="app.templates"):
         app.render_template("nope.html")
