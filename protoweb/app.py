@@ -289,7 +289,9 @@ class App:
                 response = self._finish(context, rv)
             except Exception as exc:
                 error = exc
-                response = self._handle_exception(context, exc)
+                response = self._finish_error(
+                    context, self._handle_exception(context, exc)
+                )
             return response(environ, start_response)
         finally:
             if self.hooks.teardown:
@@ -350,19 +352,29 @@ class App:
             self.session_interface.save(self, context._session, response)
         return response
 
-    def _handle_exception(
-        self, context: RequestContext, exc: Exception
-    ) -> _WerkzeugResponse:
+    def _finish_error(self, context: RequestContext, rv: Any) -> _WerkzeugResponse:
+        """:meth:`_finish` for an error's answer (after_request hooks and the session
+        apply to it too, as in Flask); if that fails as well, a plain 500."""
+        try:
+            return self._finish(context, rv)
+        except Exception:
+            logger.exception(
+                "Error while answering an error in view %r", context.endpoint
+            )
+            return InternalServerError().get_response(context.environ)
+
+    def _handle_exception(self, context: RequestContext, exc: Exception) -> Any:
+        """What answers ``exc``: an error handler's return value, or a response."""
         if isinstance(exc, RequestRedirect):
             return exc.get_response(context.environ)
         handler = self.hooks.error_handler_for(exc)
         if isinstance(exc, HTTPException):
             if handler is None:
                 return exc.get_response(context.environ)
-            return self._finish(context, handler(exc))
+            return handler(exc)
         context.environ[ENVIRON_EXCEPTION] = exc
         if handler is not None:
-            return self._finish(context, handler(exc))
+            return handler(exc)
         propagate = self.config.get("PROPAGATE_EXCEPTIONS")
         if propagate or propagate is None and self.config.get("TESTING"):
             raise exc
@@ -376,7 +388,7 @@ class App:
         server_error = InternalServerError(original_exception=exc)
         handler = self.hooks.error_handlers.get(500)
         if handler is not None:
-            return self._finish(context, handler(server_error))
+            return handler(server_error)
         return server_error.get_response(context.environ)
 
     def _run_teardown(self, error: BaseException | None) -> None:

@@ -112,8 +112,6 @@ def config_lines(
     for key, value in config.items():
         if key in SESSION_ONLY_CONFIG or (key in DEFAULTS and DEFAULTS[key] == value):
             continue
-        if target is FLASK and key == "JSON_SORT_KEYS":
-            continue
         literal = _literal(value)
         if literal is None:
             warnings.append(

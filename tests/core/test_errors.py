@@ -148,3 +148,40 @@ def test_handlers_lists_hooks_and_error_handlers(app):
     assert handlers["before_request"] == (first,)
     assert handlers["errorhandler"] == (missing,)
     assert handlers["after_request"] == handlers["teardown_request"] == ()
+
+
+def test_after_request_and_session_apply_to_error_answers(app, client):
+    """As in Flask: a 404, a redirect and a handled error all pass the hooks."""
+    app.secret_key = "k"
+
+    @app.after_request
+    def stamp(response):
+        response.headers["X-Stamp"] = "yes"
+        return response
+
+    @app.route("/dir/")
+    def directory():
+        return "dir"
+
+    @app.route("/boom")
+    def boom():
+        from protoweb import session
+
+        session["seen"] = True
+        raise KeyError("k")
+
+    app.register_error_handler(KeyError, lambda error: ("handled", 400))
+    assert client.get("/missing").headers["X-Stamp"] == "yes"
+    assert client.get("/dir").headers["X-Stamp"] == "yes"
+    handled = client.get("/boom")
+    assert (handled.status_code, handled.headers["X-Stamp"]) == (400, "yes")
+    assert "session=" in handled.headers["Set-Cookie"]
+
+
+def test_a_broken_error_handler_gives_a_plain_500(app, client, caplog):
+    app.add_url_rule("/boom", "boom", lambda: 1 / 0)
+    app.register_error_handler(ZeroDivisionError, lambda error: None)
+    with caplog.at_level(logging.ERROR, logger="protoweb.app"):
+        response = client.get("/boom")
+    assert response.status_code == 500
+    assert "boom" in caplog.text
