@@ -132,7 +132,7 @@ class App:
         with self._lock:
             table = self._table
             existing = table.endpoints.get(name)
-            if existing is not None and existing.view is view_func:
+            if existing is not None and existing.view == view_func:
                 updated = existing.with_rule(compiled)
             else:
                 updated = Endpoint(

@@ -285,3 +285,14 @@ def test_bound_method_listener_can_be_removed(app):
     app.remove_change_listener(listener.hear)
     app.templates["b.html"] = "b"
     assert listener.heard == 1
+
+
+def test_a_bound_method_can_answer_two_rules(app, client):
+    class Pages:
+        def show(self):
+            return "shown"
+
+    pages = Pages()
+    app.add_url_rule("/one", "show", pages.show)
+    app.add_url_rule("/two", "show", pages.show)  # a new bound-method object
+    assert client.get("/one").text == client.get("/two").text == "shown"
