@@ -53,7 +53,7 @@ from .wrappers import Request, Response
 if TYPE_CHECKING:
     from jinja2 import BaseLoader
 
-    from .server import LiveServer
+    from .serving import LiveServer
 
 F = TypeVar("F", bound=Callable[..., Any])
 ChangeListener = Callable[[str, str], None]
@@ -926,7 +926,7 @@ class App(Scaffold):
         :param port: ``0`` picks a free port; ``server.url`` says which.
         :param dev: dev tools on (request log, traceback pages, live reload).
         """
-        from .server import LiveServer
+        from .serving import LiveServer
 
         if self.server is not None and self.server.running:
             raise RuntimeError(f"{self!r} is already serving at {self.server.url}")
@@ -953,7 +953,7 @@ class App(Scaffold):
         Werkzeug's ``run_simple`` (``threaded``, ``ssl_context``, ...).
         Production deployments use any WSGI server with ``app`` as the callable.
         """
-        from .server import run_simple
+        from .serving.live_server import run_simple
 
         if load_dotenv:
             _load_dotenv()
