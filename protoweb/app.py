@@ -15,7 +15,7 @@ from werkzeug.routing import RequestRedirect, Rule
 from werkzeug.test import Client, EnvironBuilder
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
-from .config import Config
+from .config import DEFAULT_CONFIG, Config
 from .context import AppContext, RequestContext, _current
 from .hooks import ErrorKey, Hooks
 from .responses import StartResponse, to_response, write_plain
@@ -83,7 +83,7 @@ class App:
         self.root_path = root_path or _root_path(import_name)
         self.template_folder = os.path.join(self.root_path, template_folder)
         self.static_folder = os.path.join(self.root_path, static_folder)
-        self.config = Config()
+        self.config = Config(self.root_path, DEFAULT_CONFIG)
         self.server: LiveServer | None = None
         self._lock = threading.Lock()
         self._listeners: tuple[ChangeListener, ...] = ()
