@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response as _WerkzeugResponse
 from .config import DEFAULT_CONFIG, Config
 from .context import AppContext, RequestContext, _current
 from .hooks import ErrorKey, Hooks
+from .json.provider import DefaultJSONProvider, JSONProvider
 from .responses import StartResponse, to_response, write_plain
 from .routing import Endpoint, RouteTable, ViewFunc, compile_rule
 from .sessions import CookieSessionInterface
@@ -67,6 +68,7 @@ class App:
 
     request_class = Request
     response_class = Response
+    json_provider_class: type[JSONProvider] = DefaultJSONProvider
     session_interface = CookieSessionInterface()
 
     def __init__(
@@ -84,6 +86,7 @@ class App:
         self.template_folder = os.path.join(self.root_path, template_folder)
         self.static_folder = os.path.join(self.root_path, static_folder)
         self.config = Config(self.root_path, DEFAULT_CONFIG)
+        self.json: JSONProvider = self.json_provider_class(self)
         self.server: LiveServer | None = None
         self._lock = threading.Lock()
         self._listeners: tuple[ChangeListener, ...] = ()

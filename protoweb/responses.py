@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-import datetime
-import decimal
-import json
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NoReturn
 
@@ -14,36 +9,14 @@ from werkzeug.exceptions import abort as _werkzeug_abort
 from werkzeug.utils import redirect as _werkzeug_redirect
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
+from .json import jsonify as jsonify
+from .json.provider import dumps_json
 from .wrappers import Response
 
 StartResponse = Callable[..., Any]
 
 HTML_TYPE = "text/html; charset=utf-8"
 JSON_TYPE = "application/json"
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, (decimal.Decimal, uuid.UUID)):
-        return str(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.asdict(value)
-    if hasattr(value, "__html__"):
-        return str(value.__html__())
-    if isinstance(value, (set, frozenset, tuple)):
-        return list(value)
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
-
-
-def dumps_json(value: Any, sort_keys: bool = False) -> str:
-    """Compact JSON with a trailing newline, as Flask's ``jsonify`` writes it."""
-    return (
-        json.dumps(
-            value, separators=(",", ":"), default=_json_default, sort_keys=sort_keys
-        )
-        + "\n"
-    )
 
 
 def write_plain(
@@ -128,14 +101,6 @@ def to_response(
     if headers:
         response.headers.update(headers)
     return response
-
-
-def jsonify(*args: Any, **kwargs: Any) -> Response:
-    """A JSON response of the arguments: one value, several (a list) or keywords."""
-    if args and kwargs:
-        raise TypeError("jsonify() takes either arguments or keywords, not both")
-    value: Any = args[0] if len(args) == 1 else list(args) if args else kwargs
-    return Response(dumps_json(value), mimetype=JSON_TYPE)
 
 
 def redirect(location: str, code: int = 302) -> _WerkzeugResponse:
