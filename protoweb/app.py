@@ -21,7 +21,7 @@ from .hooks import ErrorKey, Hooks
 from .json.provider import DefaultJSONProvider, JSONProvider
 from .responses import StartResponse, to_response, write_plain
 from .routing import Endpoint, RouteTable, ViewFunc, compile_rule
-from .sessions import CookieSessionInterface
+from .sessions import SecureCookieSessionInterface, SessionInterface
 from .static import StaticStore, serve_static
 from .templating import AppLoader, TemplateStore, create_environment
 from .wrappers import Request, Response
@@ -69,7 +69,7 @@ class App:
     request_class = Request
     response_class = Response
     json_provider_class: type[JSONProvider] = DefaultJSONProvider
-    session_interface = CookieSessionInterface()
+    session_interface: SessionInterface = SecureCookieSessionInterface()
 
     def __init__(
         self,
@@ -351,8 +351,9 @@ class App:
         response = to_response(rv, context.endpoint, self.response_class)
         for hook in reversed(self.hooks.after.values()):
             response = hook(response)
-        if context._session is not None:
-            self.session_interface.save(self, context._session, response)
+        session = context._session
+        if session is not None and not self.session_interface.is_null_session(session):
+            self.session_interface.save_session(self, session, response)
         return response
 
     def _finish_error(self, context: RequestContext, rv: Any) -> _WerkzeugResponse:
