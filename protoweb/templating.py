@@ -108,11 +108,17 @@ class AppLoader(BaseLoader):
 def create_environment(app: App) -> Environment:
     """The app's Jinja2 environment, with Flask's template globals."""
     from .context import g, request, session
+    from .helpers import get_flashed_messages
     from .urls import url_for
 
     environment = Environment(autoescape=autoescape, auto_reload=True)
     environment.globals.update(
-        url_for=url_for, request=request, g=g, session=session, config=app.config
+        url_for=url_for,
+        get_flashed_messages=get_flashed_messages,
+        request=request,
+        g=g,
+        session=session,
+        config=app.config,
     )
     return environment
 
