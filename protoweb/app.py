@@ -113,7 +113,7 @@ class App:
         endpoint: str | None = None,
         view_func: ViewFunc | None = None,
         methods: Iterable[str] | None = None,
-        provide_automatic_options: bool = True,
+        provide_automatic_options: bool | None = None,
         **options: Any,
     ) -> None:
         """Route ``rule`` to ``view_func``; an existing ``endpoint`` is replaced.
@@ -128,7 +128,16 @@ class App:
         if view_func is None:
             raise TypeError(f"add_url_rule({rule!r}) needs a view_func")
         name = endpoint or view_func.__name__
-        method_set = {m.upper() for m in (methods or ("GET",))}
+        methods = methods or getattr(view_func, "methods", None) or ("GET",)
+        method_set = {m.upper() for m in methods}
+        if provide_automatic_options is None:
+            provide_automatic_options = getattr(
+                view_func, "provide_automatic_options", None
+            )
+        if provide_automatic_options is None:
+            provide_automatic_options = "OPTIONS" not in method_set and bool(
+                self.config["PROVIDE_AUTOMATIC_OPTIONS"]
+            )
         if provide_automatic_options:
             method_set.add("OPTIONS")
         compiled = compile_rule(rule, name, method_set, **options)
