@@ -27,6 +27,7 @@ from .templating import AppLoader, TemplateStore, create_environment
 from .wrappers import Request, Response
 
 if TYPE_CHECKING:
+    from .cli import AppGroup
     from .server import LiveServer
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -449,7 +450,18 @@ class App:
         with self._own_context():
             return self.jinja_env.get_template(template_name).render(context)
 
-    # Config shortcuts, testing and serving.
+    # Config shortcuts, the command line, testing and serving.
+
+    @property
+    def cli(self) -> AppGroup:
+        """The app's click command group: ``@app.cli.command("init-db")`` adds a
+        command that ``protoweb --app module init-db`` runs (click loads here)."""
+        group: AppGroup | None = self.__dict__.get("_cli")
+        if group is None:
+            from .cli import AppGroup
+
+            group = self.__dict__["_cli"] = AppGroup(self.name)
+        return group
 
     @property
     def secret_key(self) -> Any:
