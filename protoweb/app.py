@@ -29,9 +29,10 @@ from werkzeug.utils import redirect as _werkzeug_redirect
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
 from .blueprints import Blueprint
-from .config import Config
+from .config import DEFAULT_CONFIG, Config
 from .context import AppContext, RequestContext, _current
 from .hooks import PlanBook
+from .json.provider import DefaultJSONProvider, JSONProvider
 from .registry import JINJA_KINDS, Layer, ViewFunctions, merge
 from .responses import StartResponse, to_response, write_plain
 from .routing import (
@@ -45,7 +46,7 @@ from .routing import (
     compile_rule,
 )
 from .scaffold import Scaffold, endpoint_from_view
-from .sessions import CookieSessionInterface
+from .sessions import SecureCookieSessionInterface, SessionInterface
 from .static import StaticStore, serve_static
 from .templating import AppLoader, TemplateStore, create_environment
 from .wrappers import Request, Response
@@ -53,6 +54,7 @@ from .wrappers import Request, Response
 if TYPE_CHECKING:
     from jinja2 import BaseLoader
 
+    from .cli import AppGroup
     from .serving import LiveServer
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -103,8 +105,11 @@ class App(Scaffold):
 
     request_class = Request
     response_class = Response
-    session_interface = CookieSessionInterface()
+    session_interface: SessionInterface = SecureCookieSessionInterface()
+    json_provider_class: type[JSONProvider] = DefaultJSONProvider
     config_class = Config
+    #: Flask's default configuration, copied into each app's ``config``.
+    default_config: Mapping[str, Any] = DEFAULT_CONFIG
     url_map_class = UrlMap
     url_rule_class = Rule
     aborter_class = Aborter
@@ -137,6 +142,7 @@ class App(Scaffold):
             )
         self.instance_path = instance_path
         self.config = self.make_config(instance_relative_config)
+        self.json: JSONProvider = self.json_provider_class(self)
         self.aborter = self.aborter_class()
         self.subdomain_matching = subdomain_matching
         self.server: LiveServer | None = None
@@ -215,7 +221,8 @@ class App(Scaffold):
     def make_config(self, instance_relative: bool = False) -> Config:
         """``app.config``: Flask's defaults, paths relative to :attr:`root_path`
         (or to :attr:`instance_path` with ``instance_relative_config``)."""
-        return self.config_class()
+        root = self.instance_path if instance_relative else self.root_path
+        return self.config_class(root, dict(self.default_config))
 
     def open_instance_resource(
         self, resource: str, mode: str = "rb", encoding: str | None = "utf-8"
@@ -579,7 +586,7 @@ class App(Scaffold):
                 endpoint, args = self._match(context, environ, table)
                 rv = self._dispatch(context, endpoint, args)
                 if not endpoint.after and context._session is None:
-                    plain = write_plain(rv, environ, start_response)
+                    plain = write_plain(rv, environ, start_response, self)
                     if plain is not None:
                         return plain
                 response = self._finish(context, endpoint, rv)
@@ -664,12 +671,17 @@ class App(Scaffold):
         """The response for ``rv``, through the after-request hooks and the
         session."""
         response = to_response(
-            rv, context.endpoint, self.response_class, context.environ
+            rv,
+            context.endpoint,
+            self.response_class,
+            context.environ,
+            self.json.response,
         )
         for hook in endpoint.after:
             response = hook(response)
-        if context._session is not None:
-            self.session_interface.save(self, context._session, response)
+        session = context._session
+        if session is not None and not self.session_interface.is_null_session(session):
+            self.session_interface.save_session(self, session, response)
         return response
 
     def _finish_error(
@@ -770,7 +782,9 @@ class App(Scaffold):
         current = _current.get(None)
         endpoint = getattr(current, "endpoint", None)
         environ = getattr(current, "environ", None)
-        return to_response(rv, endpoint, self.response_class, environ)
+        return to_response(
+            rv, endpoint, self.response_class, environ, self.json.response
+        )
 
     def redirect(self, location: str, code: int = 302) -> _WerkzeugResponse:
         """A redirect response (what :func:`protoweb.redirect` calls)."""
@@ -878,7 +892,18 @@ class App(Scaffold):
         with self._own_context():
             return render(self, self.jinja_env.get_template(template_name), context)
 
-    # Config shortcuts, testing and serving.
+    # Config shortcuts, the command line, testing and serving.
+
+    @property
+    def cli(self) -> AppGroup:
+        """The app's click command group: ``@app.cli.command("init-db")`` adds a
+        command that ``protoweb --app module init-db`` runs (click loads here)."""
+        group: AppGroup | None = self.__dict__.get("_cli")
+        if group is None:
+            from .cli import AppGroup
+
+            group = self.__dict__["_cli"] = AppGroup(self.name)
+        return group
 
     @property
     def secret_key(self) -> Any:
@@ -903,16 +928,6 @@ class App(Scaffold):
     @testing.setter
     def testing(self, value: bool) -> None:
         self.config["TESTING"] = value
-
-    @property
-    def cli(self) -> Any:
-        """The app's click group (``@app.cli.command()``), made on first use."""
-        group = self.__dict__.get("_cli")
-        if group is None:
-            from .cli import AppGroup  # type: ignore[attr-defined]
-
-            group = self.__dict__["_cli"] = AppGroup(self.name)
-        return group
 
     def test_client(self, use_cookies: bool = True) -> Client:
         """Werkzeug's test client for this app."""

@@ -158,7 +158,7 @@ class Blueprint(Scaffold):
         """The blueprint's click group (:class:`protoweb.cli.AppGroup`), made on
         first use."""
         if self._cli is None:
-            from .cli import AppGroup  # type: ignore[attr-defined]
+            from .cli import AppGroup
 
             self._cli = AppGroup()
         return self._cli

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from .app import App
     from .routing import RouteTable
-    from .sessions import Session
+    from .sessions import SessionMixin
     from .wrappers import Request
 
 _current: ContextVar[AppContext] = ContextVar("protoweb.context")
@@ -53,7 +53,7 @@ class AppContext:
         )
 
     @property
-    def session(self) -> Session:
+    def session(self) -> SessionMixin:
         raise RuntimeError(
             "Working outside of request context: 'session' exists only while a view"
             " handles a request."
@@ -113,7 +113,7 @@ class RequestContext(AppContext):
         self._g = None
         self._token = None
         self._request: Request | None = None
-        self._session: Session | None = None
+        self._session: SessionMixin | None = None
         self._adapter: MapAdapter | None = None
 
     @property
@@ -129,11 +129,17 @@ class RequestContext(AppContext):
         return request
 
     @property
-    def session(self) -> Session:
-        """The signed-cookie session, loaded on first use."""
-        if self._session is None:
-            self._session = self.app.session_interface.open(self.app, self.request)
-        return self._session
+    def session(self) -> SessionMixin:
+        """The signed-cookie session, loaded on first use (which marks it accessed)."""
+        session = self._session
+        if session is None:
+            interface = self.app.session_interface
+            session = interface.open_session(self.app, self.request)
+            if session is None:
+                session = interface.make_null_session(self.app)
+            self._session = session
+        session.accessed = True
+        return session
 
     def url_adapter(self) -> MapAdapter:
         if self._adapter is None:
@@ -174,6 +180,6 @@ request: Request = LocalProxy(  # type: ignore[assignment]
 g: SimpleNamespace = LocalProxy(  # type: ignore[assignment]
     _current, "g", unbound_message="Working outside of application context."
 )
-session: Session = LocalProxy(  # type: ignore[assignment]
+session: SessionMixin = LocalProxy(  # type: ignore[assignment]
     _current, "session", unbound_message="Working outside of request context."
 )

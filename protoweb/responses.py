@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-import datetime
-import decimal
-import json
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NoReturn
 
@@ -15,6 +10,8 @@ from werkzeug.exceptions import abort as _werkzeug_abort
 from werkzeug.utils import redirect as _werkzeug_redirect
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
+from .json import jsonify as jsonify
+from .json.provider import dumps_json, fast_dumps
 from .wrappers import Response
 
 _HTMLResponse = Response
@@ -25,43 +22,24 @@ HTML_TYPE = "text/html; charset=utf-8"
 JSON_TYPE = "application/json"
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, (decimal.Decimal, uuid.UUID)):
-        return str(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.asdict(value)
-    if hasattr(value, "__html__"):
-        return str(value.__html__())
-    if isinstance(value, (set, frozenset, tuple)):
-        return list(value)
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
-
-
-def dumps_json(value: Any, sort_keys: bool = False) -> str:
-    """Compact JSON with a trailing newline, as Flask's ``jsonify`` writes it."""
-    return (
-        json.dumps(
-            value, separators=(",", ":"), default=_json_default, sort_keys=sort_keys
-        )
-        + "\n"
-    )
-
-
 def write_plain(
-    rv: Any, environ: dict[str, Any], start_response: StartResponse
+    rv: Any, environ: dict[str, Any], start_response: StartResponse, app: Any
 ) -> Iterable[bytes] | None:
     """Answer a plain ``str``/``bytes``/``dict``/``list`` return with no objects built.
 
-    Returns ``None`` when ``rv`` needs the general path (:func:`to_response`).
+    Returns ``None`` when ``rv`` needs the general path (:func:`to_response`): a
+    ``dict`` or ``list`` does unless ``app.json`` is the default provider with
+    default settings (so the bytes are those ``app.json.response(rv)`` makes).
     """
     kind = type(rv)
     if kind is str:
         body = rv.encode()
         content_type = HTML_TYPE
     elif kind is dict or kind is list:
-        body = dumps_json(rv).encode()
+        dumps = fast_dumps(app.json)
+        if dumps is None:
+            return None
+        body = dumps(rv).encode()
         content_type = JSON_TYPE
     elif kind is bytes:
         body = rv
@@ -148,14 +126,6 @@ def to_response(
     if headers:
         rv.headers.update(headers)
     return rv
-
-
-def jsonify(*args: Any, **kwargs: Any) -> Response:
-    """A JSON response of the arguments: one value, several (a list) or keywords."""
-    if args and kwargs:
-        raise TypeError("jsonify() takes either arguments or keywords, not both")
-    value: Any = args[0] if len(args) == 1 else list(args) if args else kwargs
-    return Response(dumps_json(value), mimetype=JSON_TYPE)
 
 
 def redirect(

@@ -134,12 +134,18 @@ class AppLoader(BaseLoader):
 def create_environment(app: App) -> Environment:
     """The app's Jinja2 environment, with Flask's template globals."""
     from .context import g, request, session
+    from .helpers import get_flashed_messages
     from .urls import url_for
 
     options = {"autoescape": autoescape, "auto_reload": True, **app.jinja_options}
     environment = Environment(**options)
     environment.globals.update(
-        url_for=url_for, request=request, g=g, session=session, config=app.config
+        url_for=url_for,
+        get_flashed_messages=get_flashed_messages,
+        request=request,
+        g=g,
+        session=session,
+        config=app.config,
     )
     return environment
 
