@@ -635,11 +635,12 @@ class App(Scaffold):
             return table.unrouted, {"error": routing_error}
         endpoint = table.endpoints[rule.endpoint]
         context.url_rule = rule
-        context.view_args = dict(args)
+        # One dict: what URL value preprocessors change is what the view gets.
+        view_args = context.view_args = dict(args)
         context.endpoint = environ[ENVIRON_ENDPOINT] = endpoint.name
         if method == "OPTIONS" and endpoint.auto_options:
             return endpoint.answering(self._default_options), NO_ARGS
-        return endpoint, args
+        return endpoint, view_args
 
     def _dispatch(
         self, context: RequestContext, endpoint: Endpoint, args: Mapping[str, Any]

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -392,3 +393,84 @@ def test_run_accepts_flasks_arguments_and_serves(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_hot_promises_over_a_live_server(tmp_path):
+    """A filter, context processor, blueprint, URL processor or error handler
+    replaced while the app serves is used by the very next request."""
+    from protoweb import Blueprint, g, render_template_string
+
+    app = App("hot_live", root_path=str(tmp_path))
+
+    @app.template_filter("dress")
+    def dress(value):
+        return f"<{value}>"
+
+    @app.context_processor
+    def who():
+        return {"who": "ann"}
+
+    @app.errorhandler(404)
+    def missing(error):
+        return "missing v1", 404
+
+    @app.route("/page")
+    def page():
+        return render_template_string("{{ 'x'|dress }} {{ who }}")
+
+    bp = Blueprint("shop", __name__, url_prefix="/<region>")
+
+    @bp.url_value_preprocessor
+    def region(endpoint, values):
+        g.region = values.pop("region")
+
+    @bp.route("/price")
+    def price():
+        return f"price in {g.region}"
+
+    app.register_blueprint(bp)
+    server = app.serve(port=0, dev=False)
+
+    def get(path):
+        try:
+            with urllib.request.urlopen(server.url + path, timeout=5) as response:
+                return response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.read().decode()
+
+    try:
+        assert get("/page") == "&lt;x&gt; ann"
+        assert get("/nowhere") == "missing v1"
+        assert get("/eu/price") == "price in eu"
+
+        @app.template_filter("dress")
+        def dress(value):  # noqa: F811 - the cell run again
+            return f"[{value}]"
+
+        @app.context_processor
+        def who():  # noqa: F811
+            return {"who": "bob"}
+
+        @app.errorhandler(404)
+        def missing(error):  # noqa: F811
+            return "missing v2", 404
+
+        @bp.url_value_preprocessor
+        def region(endpoint, values):  # noqa: F811
+            g.region = values.pop("region").upper()
+
+        assert get("/page") == "[x] bob"
+        assert get("/nowhere") == "missing v2"
+        assert get("/eu/price") == "price in EU"
+
+        shop = Blueprint("shop", __name__, url_prefix="/store")
+
+        @shop.route("/price")
+        def price():  # noqa: F811
+            return "new shop"
+
+        app.register_blueprint(shop)
+        assert get("/store/price") == "new shop"
+        assert get("/eu/price") == "missing v2"
+    finally:
+        server.stop()

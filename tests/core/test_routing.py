@@ -350,7 +350,7 @@ def test_private_werkzeug_api_still_works():
     """If this fails, a Werkzeug upgrade changed Map's private attributes: protoweb
     falls back to recompiling every rule (correct, slower); update
     ``protoweb.routing.add_compiled``."""
-    from werkzeug.routing import Map, Rule
+    from werkzeug.routing import Map
 
     from protoweb import routing
 
