@@ -9,17 +9,25 @@ from __future__ import annotations
 from typing import Any
 
 from .app import App as App
+from .context import current_app as current_app
 from .context import g as g
+from .context import has_app_context as has_app_context
 from .context import has_request_context as has_request_context
 from .context import request as request
 from .context import session as session
+from .ctx import after_this_request as after_this_request
+from .ctx import copy_current_request_context as copy_current_request_context
 from .responses import abort as abort
 from .responses import jsonify as jsonify
 from .responses import make_response as make_response
 from .responses import redirect as redirect
 from .server import LiveServer as LiveServer
 from .server import PortInUseError as PortInUseError
+from .streaming import stream_template as stream_template
+from .streaming import stream_template_string as stream_template_string
+from .streaming import stream_with_context as stream_with_context
 from .templating import TemplateSyntaxError as TemplateSyntaxError
+from .templating import get_template_attribute as get_template_attribute
 from .templating import render_template as render_template
 from .templating import render_template_string as render_template_string
 from .urls import url_for as url_for

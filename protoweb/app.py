@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import RequestRedirect, Rule
-from werkzeug.test import Client, EnvironBuilder
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
+from . import context as _context
+from .asyncio_bridge import async_to_sync, ensure_sync
 from .config import Config
-from .context import AppContext, RequestContext, _current
+from .context import AppContext, AppCtxGlobals, RequestContext, _current
 from .hooks import ErrorKey, Hooks
 from .responses import StartResponse, to_response, write_plain
 from .routing import Endpoint, RouteTable, ViewFunc, compile_rule
@@ -27,6 +28,7 @@ from .wrappers import Request, Response
 
 if TYPE_CHECKING:
     from .server import LiveServer
+    from .testing import TestClient
 
 F = TypeVar("F", bound=Callable[..., Any])
 ChangeListener = Callable[[str, str], None]
@@ -68,6 +70,11 @@ class App:
     request_class = Request
     response_class = Response
     session_interface = CookieSessionInterface()
+    app_ctx_globals_class = AppCtxGlobals
+    #: The class :meth:`test_client` makes (default: protoweb.testing.TestClient).
+    test_client_class: type[Any] | None = None
+    #: The class :meth:`test_cli_runner` makes (default: protoweb.testing's).
+    test_cli_runner_class: type[Any] | None = None
 
     def __init__(
         self,
@@ -93,6 +100,7 @@ class App:
         self.jinja_env.loader = AppLoader(self.templates, self.template_folder)
         self.static_files = StaticStore(self._static_changed)
         self._table = RouteTable({})
+        self._appcontext_teardowns: dict[str, Callable[..., Any]] = {}
         self.add_url_rule(
             f"{static_url_path.rstrip('/')}/<path:filename>",
             "static",
@@ -138,6 +146,7 @@ class App:
                 updated = Endpoint(
                     name, view_func, (compiled,), provide_automatic_options
                 )
+                updated.call = self.ensure_sync(view_func)
             self._table = table.replace(updated)
         self._changed("route", name)
 
@@ -208,7 +217,7 @@ class App:
         return self._add_hook("teardown_request", f)
 
     def _add_hook(self, kind: str, f: F) -> F:
-        self.hooks.add(kind, f)
+        self.hooks.add(kind, self.ensure_sync(f))
         self._changed("hook", f.__name__)
         return f
 
@@ -230,7 +239,7 @@ class App:
         self, code_or_exception: ErrorKey, f: Callable[[Any], Any]
     ) -> None:
         """Plain-call form of :meth:`errorhandler`."""
-        key = self.hooks.add_error_handler(code_or_exception, f)
+        key = self.hooks.add_error_handler(code_or_exception, self.ensure_sync(f))
         self._changed("errorhandler", str(key))
 
     def remove_error_handler(self, code_or_exception: ErrorKey) -> None:
@@ -277,12 +286,18 @@ class App:
         """The WSGI application; wrap it (``app.wsgi_app = mw(app.wsgi_app)``)."""
         table = self._table
         context = RequestContext(self, table, environ)
-        token = _current.set(context)
+        token = context._entered = _current.set(context)
         error: BaseException | None = None
         try:
             try:
+                if _context.extras:
+                    _context.request_started(context)
                 rv = self._dispatch(context, environ, table)
-                if not self.hooks.after and context._session is None:
+                if (
+                    not self.hooks.after
+                    and context._session is None
+                    and not _context.extras
+                ):
                     plain = write_plain(rv, environ, start_response)
                     if plain is not None:
                         return plain
@@ -294,7 +309,9 @@ class App:
                 )
             return response(environ, start_response)
         finally:
-            if self.hooks.teardown:
+            if _context.extras:
+                _context.end_request(context, error)
+            elif self.hooks.teardown:
                 self._run_teardown(error)
             _current.reset(token)
 
@@ -323,8 +340,8 @@ class App:
                 if early is not None:
                     return early
         if endpoint.takes_request:
-            return endpoint.view(request=context.request, **args)
-        return endpoint.view(**args)
+            return endpoint.call(request=context.request, **args)
+        return endpoint.call(**args)
 
     @staticmethod
     def _match(
@@ -346,10 +363,14 @@ class App:
 
     def _finish(self, context: RequestContext, rv: Any) -> _WerkzeugResponse:
         response = to_response(rv, context.endpoint, self.response_class)
+        if _context.extras:
+            response = _context.after_request_functions(context, response)
         for hook in reversed(self.hooks.after.values()):
             response = hook(response)
         if context._session is not None:
             self.session_interface.save(self, context._session, response)
+        if _context.extras:
+            _context.request_finished(context, response)
         return response
 
     def _finish_error(self, context: RequestContext, rv: Any) -> _WerkzeugResponse:
@@ -375,6 +396,8 @@ class App:
         context.environ[ENVIRON_EXCEPTION] = exc
         if handler is not None:
             return handler(exc)
+        if _context.extras:
+            _context.request_exception(context, exc)
         propagate = self.config.get("PROPAGATE_EXCEPTIONS")
         if propagate or propagate is None and self.config.get("TESTING"):
             raise exc
@@ -398,6 +421,57 @@ class App:
             except Exception:
                 logger.exception("teardown_request hook %r failed", hook)
 
+    def teardown_appcontext(self, f: F) -> F:
+        """Run ``f(error_or_None)`` when each app context ends (after each request,
+        and when a ``with app.app_context():`` block ends); replaced by name."""
+        _context.enable_extras()
+        self._appcontext_teardowns = {
+            **self._appcontext_teardowns,
+            f.__name__: self.ensure_sync(f),
+        }
+        self._changed("hook", f.__name__)
+        return f
+
+    def has_appcontext_teardown(self) -> bool:
+        """Whether any :meth:`teardown_appcontext` function is registered."""
+        return bool(self._appcontext_teardowns)
+
+    def do_teardown_request(self, exc: BaseException | None = None) -> None:
+        """Run the ``teardown_request`` hooks (last registered first) and send
+        ``request_tearing_down``; called when a request context ends."""
+        self._run_teardown(exc)
+        signals = _context.signals
+        if signals is not None:
+            signals.request_tearing_down.send(
+                self, _async_wrapper=self.ensure_sync, exc=exc
+            )
+
+    def do_teardown_appcontext(self, exc: BaseException | None = None) -> None:
+        """Run the ``teardown_appcontext`` functions (last registered first) and
+        send ``appcontext_tearing_down``; called when an app context ends."""
+        for function in reversed(self._appcontext_teardowns.values()):
+            try:
+                function(exc)
+            except Exception:
+                logger.exception("teardown_appcontext function %r failed", function)
+        signals = _context.signals
+        if signals is not None:
+            signals.appcontext_tearing_down.send(
+                self, _async_wrapper=self.ensure_sync, exc=exc
+            )
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """``func`` if it is a plain function, else :meth:`async_to_sync` of it;
+        applied once when a view, hook or error handler is registered."""
+        if ensure_sync(func) is func:
+            return func
+        return self.async_to_sync(func)
+
+    def async_to_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """A plain function running the ``async def`` ``func`` to completion in
+        an event loop of its own (see :mod:`protoweb.asyncio_bridge`)."""
+        return async_to_sync(func)
+
     def _serve_static(self, filename: str) -> _WerkzeugResponse:
         environ = _current.get().environ or {}
         return serve_static(self.static_files, self.static_folder, filename, environ)
@@ -412,10 +486,20 @@ class App:
         """A context for ``url_for``, templates and ``g`` outside a request."""
         return AppContext(self)
 
-    def test_request_context(self, *args: Any, **kwargs: Any) -> RequestContext:
-        """A request context for a made-up request (``EnvironBuilder``'s arguments)."""
-        environ = EnvironBuilder(*args, **kwargs).get_environ()
+    def request_context(self, environ: dict[str, Any]) -> RequestContext:
+        """A request context for a WSGI environ (``with`` it, or push/pop it)."""
         return RequestContext(self, self._table, environ)
+
+    def test_request_context(self, *args: Any, **kwargs: Any) -> RequestContext:
+        """A request context for a made-up request; the arguments are
+        :class:`~protoweb.testing.EnvironBuilder`'s (path, method, json, ...)."""
+        from .testing import EnvironBuilder
+
+        builder = EnvironBuilder(self, *args, **kwargs)
+        try:
+            return self.request_context(builder.get_environ())
+        finally:
+            builder.close()
 
     def _own_context(self) -> AbstractContextManager[AppContext]:
         """This app's current context (a request's, say) if any, else a new one."""
@@ -462,9 +546,21 @@ class App:
     def testing(self, value: bool) -> None:
         self.config["TESTING"] = value
 
-    def test_client(self, use_cookies: bool = True) -> Client:
-        """Werkzeug's test client for this app."""
-        return Client(self, use_cookies=use_cookies)
+    def test_client(self, use_cookies: bool = True, **kwargs: Any) -> TestClient:
+        """A test client for this app (:attr:`test_client_class`, by default
+        :class:`~protoweb.testing.TestClient`)."""
+        from .testing import TestClient
+
+        cls = self.test_client_class or TestClient
+        return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)
+
+    def test_cli_runner(self, **kwargs: Any) -> Any:
+        """A click runner for ``app.cli`` commands (:attr:`test_cli_runner_class`,
+        by default ``protoweb.testing.FlaskCliRunner``)."""
+        from . import testing
+
+        cls = self.test_cli_runner_class or testing.FlaskCliRunner
+        return cls(self, **kwargs)
 
     def serve(
         self, host: str = "127.0.0.1", port: int = 0, *, dev: bool = True

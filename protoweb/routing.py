@@ -21,7 +21,7 @@ ViewFunc = Callable[..., Any]
 class Endpoint:
     """A view and the rules that lead to it, prepared for a fast call."""
 
-    __slots__ = ("name", "view", "rules", "takes_request", "auto_options")
+    __slots__ = ("name", "view", "call", "rules", "takes_request", "auto_options")
 
     def __init__(
         self,
@@ -32,13 +32,17 @@ class Endpoint:
     ) -> None:
         self.name = name
         self.view = view
+        #: What the dispatch calls: ``view``, or a sync wrapper if it is async.
+        self.call: ViewFunc = view
         self.rules = rules
         self.takes_request = _takes_request(view)
         self.auto_options = auto_options
 
     def with_rule(self, rule: Rule) -> Endpoint:
         """A copy of this endpoint that also answers ``rule``."""
-        return Endpoint(self.name, self.view, (*self.rules, rule), self.auto_options)
+        copy = Endpoint(self.name, self.view, (*self.rules, rule), self.auto_options)
+        copy.call = self.call
+        return copy
 
     def __repr__(self) -> str:
         rules = ", ".join(rule.rule for rule in self.rules)

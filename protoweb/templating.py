@@ -131,3 +131,12 @@ def render_template_string(source: str, **context: Any) -> str:
 
     app = current_context().app
     return app.jinja_env.from_string(source).render(context)
+
+
+def get_template_attribute(template_name: str, attribute: str) -> Any:
+    """A macro (or variable) a template exports, e.g. to call a macro from Python:
+    ``get_template_attribute("_macros.html", "hello")("World")``."""
+    from .context import current_context
+
+    app = current_context().app
+    return getattr(app.jinja_env.get_template(template_name).module, attribute)
