@@ -517,8 +517,10 @@ class App:
 
     def render_template(self, template_name: str, **context: Any) -> str:
         """Render one of this app's templates, with or without a request."""
+        from .templating import render
+
         with self._own_context():
-            return self.jinja_env.get_template(template_name).render(context)
+            return render(self, self.jinja_env.get_template(template_name), context)
 
     # Config shortcuts, testing and serving.
 

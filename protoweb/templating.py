@@ -11,7 +11,13 @@ import os
 from collections.abc import Callable, Iterator, MutableMapping
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import BaseLoader, Environment, FileSystemLoader, TemplateNotFound
+from jinja2 import (
+    BaseLoader,
+    Environment,
+    FileSystemLoader,
+    Template,
+    TemplateNotFound,
+)
 from jinja2 import TemplateSyntaxError as _JinjaSyntaxError
 
 if TYPE_CHECKING:
@@ -122,7 +128,7 @@ def render_template(template_name: str, **context: Any) -> str:
     from .context import current_context
 
     app = current_context().app
-    return app.jinja_env.get_template(template_name).render(context)
+    return render(app, app.jinja_env.get_template(template_name), context)
 
 
 def render_template_string(source: str, **context: Any) -> str:
@@ -130,7 +136,23 @@ def render_template_string(source: str, **context: Any) -> str:
     from .context import current_context
 
     app = current_context().app
-    return app.jinja_env.from_string(source).render(context)
+    return render(app, app.jinja_env.from_string(source), context)
+
+
+def render(app: App, template: Template, context: dict[str, Any]) -> str:
+    """Render ``template``, sending the template signals if they are in use."""
+    from .context import signals
+
+    if signals is None:
+        return template.render(context)
+    signals.before_render_template.send(
+        app, _async_wrapper=app.ensure_sync, template=template, context=context
+    )
+    rv = template.render(context)
+    signals.template_rendered.send(
+        app, _async_wrapper=app.ensure_sync, template=template, context=context
+    )
+    return rv
 
 
 def get_template_attribute(template_name: str, attribute: str) -> Any:
