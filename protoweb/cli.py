@@ -1,60 +1,547 @@
-"""The ``protoweb`` command: ``--version``, ``serve module:app`` (and more to come)."""
+"""The ``protoweb`` command, and Flask's command-line pieces (``flask.cli``).
+
+``protoweb`` is a click group: ``serve``, ``run``, ``routes``, ``repl`` and
+``export`` are built in, and ``protoweb --app module:app NAME`` runs a command the
+app registered with ``@app.cli.command()``, inside an app context, as ``flask``
+does. The app is found as Flask finds it: ``--app`` (or ``PROTOWEB_APP``, or
+``FLASK_APP``), else ``wsgi.py`` or ``app.py`` in the working directory; a module
+holding ``app``, ``application``, a single App, or a ``create_app()`` /
+``make_app()`` factory. ``repl`` and ``export NOTEBOOK`` import IPython only when
+they run.
+"""
 
 from __future__ import annotations
 
-import argparse
-import importlib
+import ast
+import inspect
 import os
+import re
 import sys
-from collections.abc import Iterator, Sequence
+import traceback
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from functools import update_wrapper
+from operator import itemgetter
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+import click
 
 from . import __version__
 from .app import App
+from .context import _current
 
 if TYPE_CHECKING:
     from .export.session import SessionSource
 
-
-def load_app(spec: str) -> App:
-    """Import ``module:attribute`` (attribute ``app`` by default) and return the App."""
-    module_name, _, attribute = spec.partition(":")
-    if os.getcwd() not in sys.path:
-        sys.path.insert(0, os.getcwd())
-    module = importlib.import_module(module_name)
-    app = getattr(module, attribute or "app", None)
-    if not isinstance(app, App):
-        raise SystemExit(f"protoweb: {spec!r} is not a protoweb App")
-    return app
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _serve(args: argparse.Namespace) -> int:
-    app = load_app(args.app)
-    port = args.port if args.port is not None else int(os.environ.get("PORT", 5000))
-    app.run(host=args.host, port=port)
-    return 0
+class NoAppException(click.UsageError):
+    """The app could not be found or loaded."""
 
 
-def _repl(args: argparse.Namespace) -> int:
+def find_best_app(module: ModuleType) -> App:
+    """The app in ``module``: ``app``, ``application``, the only App in it, or
+    what a ``create_app()`` / ``make_app()`` factory returns."""
+    for name in ("app", "application"):
+        candidate = getattr(module, name, None)
+        if isinstance(candidate, App):
+            return candidate
+    apps = [value for value in vars(module).values() if isinstance(value, App)]
+    if len(apps) == 1:
+        return apps[0]
+    if len(apps) > 1:
+        raise NoAppException(
+            f"Detected multiple protoweb applications in module '{module.__name__}'."
+            f" Use '{module.__name__}:name' to specify the correct one."
+        )
+    for name in ("create_app", "make_app"):
+        factory = getattr(module, name, None)
+        if inspect.isfunction(factory):
+            try:
+                candidate = factory()
+            except TypeError as error:
+                if not _called_with_wrong_args(factory):
+                    raise
+                raise NoAppException(
+                    f"Detected factory '{name}' in module '{module.__name__}', but"
+                    " could not call it without arguments. Use"
+                    f" '{module.__name__}:{name}(args)' to specify arguments."
+                ) from error
+            if isinstance(candidate, App):
+                return candidate
+    raise NoAppException(
+        "Failed to find a protoweb application or factory in module"
+        f" '{module.__name__}'. Use '{module.__name__}:name' to specify one."
+    )
+
+
+def _called_with_wrong_args(function: Callable[..., Any]) -> bool:
+    """Whether the ``TypeError`` being handled came from the call itself (wrong
+    arguments) rather than from inside ``function``."""
+    trace = sys.exc_info()[2]
+    while trace is not None:
+        if trace.tb_frame.f_code is getattr(function, "__code__", None):
+            return False
+        trace = trace.tb_next
+    return True
+
+
+def find_app_by_string(module: ModuleType, app_name: str) -> App:
+    """The app named by ``app_name`` in ``module``: an attribute, or a factory
+    call with literal arguments (``create_app('dev', debug=True)``)."""
+    try:
+        expression = ast.parse(app_name.strip(), mode="eval").body
+    except SyntaxError:
+        raise NoAppException(
+            f"Failed to parse {app_name!r} as an attribute name or function call."
+        ) from None
+    args: list[Any] = []
+    kwargs: dict[str, Any] = {}
+    if isinstance(expression, ast.Name):
+        name = expression.id
+    elif isinstance(expression, ast.Call):
+        if not isinstance(expression.func, ast.Name):
+            raise NoAppException(
+                f"Function reference must be a simple name: {app_name!r}."
+            )
+        name = expression.func.id
+        try:
+            args = [ast.literal_eval(arg) for arg in expression.args]
+            kwargs = {
+                keyword.arg: ast.literal_eval(keyword.value)
+                for keyword in expression.keywords
+                if keyword.arg is not None
+            }
+        except ValueError:
+            raise NoAppException(
+                f"Failed to parse arguments as literal values: {app_name!r}."
+            ) from None
+    else:
+        raise NoAppException(
+            f"Failed to parse {app_name!r} as an attribute name or function call."
+        )
+    try:
+        found = getattr(module, name)
+    except AttributeError as error:
+        raise NoAppException(
+            f"Failed to find attribute {name!r} in {module.__name__!r}."
+        ) from error
+    if inspect.isfunction(found):
+        try:
+            found = found(*args, **kwargs)
+        except TypeError as error:
+            if not _called_with_wrong_args(found):
+                raise
+            raise NoAppException(
+                f"The factory {app_name!r} in module {module.__name__!r} could not"
+                " be called with the specified arguments."
+            ) from error
+    if isinstance(found, App):
+        return found
+    raise NoAppException(
+        "A valid protoweb application was not obtained from"
+        f" '{module.__name__}:{app_name}'."
+    )
+
+
+def prepare_import(path: str) -> str:
+    """The module name for a file or dotted name, with its folder put first on
+    ``sys.path`` (``src/shop/app.py`` gives ``shop.app`` if ``shop`` is a package)."""
+    path = os.path.realpath(path)
+    stem, extension = os.path.splitext(path)
+    if extension == ".py":
+        path = stem
+    if os.path.basename(path) == "__init__":
+        path = os.path.dirname(path)
+    parts: list[str] = []
+    while True:
+        path, name = os.path.split(path)
+        parts.append(name)
+        if not os.path.exists(os.path.join(path, "__init__.py")):
+            break
+    if sys.path[0] != path:
+        sys.path.insert(0, path)
+    return ".".join(reversed(parts))
+
+
+def locate_app(
+    module_name: str, app_name: str | None, raise_if_not_found: bool = True
+) -> App | None:
+    """Import ``module_name`` and find the app in it (see :func:`find_best_app`)."""
+    try:
+        __import__(module_name)
+    except ImportError:
+        trace = sys.exc_info()[2]
+        if trace is not None and trace.tb_next is not None:
+            raise NoAppException(
+                f"While importing {module_name!r}, an ImportError was raised:"
+                f"\n\n{traceback.format_exc()}"
+            ) from None
+        if raise_if_not_found:
+            raise NoAppException(f"Could not import {module_name!r}.") from None
+        return None
+    module = sys.modules[module_name]
+    if app_name is None:
+        return find_best_app(module)
+    return find_app_by_string(module, app_name)
+
+
+class ScriptInfo:
+    """What a command needs to load the app: ``--app``'s import path or a
+    ``create_app`` callback. Commands get it with :data:`pass_script_info`."""
+
+    def __init__(
+        self,
+        app_import_path: str | None = None,
+        create_app: Callable[..., App] | None = None,
+        set_debug_flag: bool = True,
+        load_dotenv_defaults: bool = True,
+    ) -> None:
+        self.app_import_path = app_import_path
+        self.create_app = create_app
+        #: Anything commands want to share.
+        self.data: dict[Any, Any] = {}
+        self.set_debug_flag = set_debug_flag
+        self.load_dotenv_defaults = load_dotenv_defaults
+        self._loaded_app: App | None = None
+
+    def load_app(self) -> App:
+        """The app, loaded once.
+
+        :raises NoAppException: it cannot be found; the message says how to name it.
+        """
+        if self._loaded_app is not None:
+            return self._loaded_app
+        app: App | None = None
+        if self.create_app is not None:
+            app = self.create_app()
+        elif self.app_import_path:
+            path, name = (
+                re.split(r":(?![\\/])", self.app_import_path, maxsplit=1) + [None]
+            )[:2]
+            app = locate_app(prepare_import(cast(str, path)), name)
+        else:
+            for filename in ("wsgi.py", "app.py"):
+                app = locate_app(
+                    prepare_import(filename), None, raise_if_not_found=False
+                )
+                if app is not None:
+                    break
+        if app is None:
+            raise NoAppException(
+                "Could not locate a protoweb application. Use the 'protoweb --app'"
+                " option, the 'PROTOWEB_APP' environment variable, or a 'wsgi.py'"
+                " or 'app.py' file in the current directory."
+            )
+        debug = os.environ.get("FLASK_DEBUG")
+        if self.set_debug_flag and debug is not None:
+            app.debug = debug.lower() not in ("0", "false", "no", "")
+        self._loaded_app = app
+        return app
+
+
+#: A decorator passing the :class:`ScriptInfo` to a command as first argument.
+pass_script_info = click.make_pass_decorator(ScriptInfo, ensure=True)
+
+
+def with_appcontext(f: F) -> F:
+    """Run the command ``f`` inside the app's context (``current_app``, ``g``,
+    ``url_for`` work). Commands of ``app.cli`` get one without it."""
+
+    @click.pass_context
+    def decorator(ctx: click.Context, /, *args: Any, **kwargs: Any) -> Any:
+        if _current.get(None) is None:
+            app = ctx.ensure_object(ScriptInfo).load_app()
+            ctx.with_resource(app.app_context())
+        return ctx.invoke(f, *args, **kwargs)
+
+    return cast(F, update_wrapper(decorator, f))
+
+
+class AppGroup(click.Group):
+    """A click group whose commands run in an app context (``app.cli`` is one);
+    ``command(..., with_appcontext=False)`` opts out."""
+
+    def command(  # type: ignore[override]
+        self, *args: Any, **kwargs: Any
+    ) -> Callable[[Callable[..., Any]], click.Command]:
+        wrap = kwargs.pop("with_appcontext", True)
+
+        def decorator(f: Callable[..., Any]) -> click.Command:
+            if wrap:
+                f = with_appcontext(f)
+            return click.Group.command(self, *args, **kwargs)(f)
+
+        return decorator
+
+    def group(  # type: ignore[override]
+        self, *args: Any, **kwargs: Any
+    ) -> Callable[[Callable[..., Any]], click.Group]:
+        """A sub-group, an :class:`AppGroup` unless ``cls`` says otherwise."""
+        kwargs.setdefault("cls", AppGroup)
+        return click.Group.group(self, *args, **kwargs)
+
+
+def _set_app(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    if value is not None:
+        ctx.ensure_object(ScriptInfo).app_import_path = value
+    return value
+
+
+def _set_debug(ctx: click.Context, param: click.Parameter, value: bool) -> Any:
+    source = ctx.get_parameter_source(cast(str, param.name))
+    if source in (click.core.ParameterSource.DEFAULT, None):
+        return None
+    os.environ["FLASK_DEBUG"] = "1" if value else "0"
+    return value
+
+
+def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(f"protoweb {__version__}")
+        ctx.exit()
+
+
+_app_option = click.Option(
+    ["-A", "--app"],
+    metavar="IMPORT",
+    envvar=["PROTOWEB_APP", "FLASK_APP"],
+    help=(
+        "The app or factory to load, as 'module:name' (a dotted import or a file"
+        " path). The name may be left out if it is 'app', 'application',"
+        " 'create_app' or 'make_app', and may be 'name(args)' to call a factory."
+    ),
+    is_eager=True,
+    expose_value=False,
+    callback=_set_app,
+)
+_debug_option = click.Option(
+    ["--debug/--no-debug"],
+    help="Set the app's debug mode.",
+    expose_value=False,
+    callback=_set_debug,
+)
+_version_option = click.Option(
+    ["--version"],
+    help="Show protoweb's version.",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=_show_version,
+)
+
+
+class ProtowebGroup(AppGroup):
+    """The ``protoweb`` command: built-in commands, and the app's ``app.cli``
+    commands (Flask's ``FlaskGroup``).
+
+    :param create_app: a callback returning the app, instead of ``--app``.
+    """
+
+    def __init__(
+        self,
+        add_default_commands: bool = True,
+        create_app: Callable[..., App] | None = None,
+        add_version_option: bool = True,
+        set_debug_flag: bool = True,
+        **extra: Any,
+    ) -> None:
+        params = [*(extra.pop("params", None) or ()), _app_option, _debug_option]
+        if add_version_option:
+            params.append(_version_option)
+        super().__init__(params=params, **extra)
+        self.create_app = create_app
+        self.set_debug_flag = set_debug_flag
+        if add_default_commands:
+            for command in (serve_command, run_command, routes_command):
+                self.add_command(command)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            return command
+        info = ctx.ensure_object(ScriptInfo)
+        try:
+            app = info.load_app()
+        except NoAppException as error:
+            click.secho(f"Error: {error.format_message()}\n", err=True, fg="red")
+            return None
+        current = _current.get(None)
+        if current is None or current.app is not app:
+            ctx.with_resource(app.app_context())
+        return app.cli.get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = set(super().list_commands(ctx))
+        try:
+            names.update(
+                ctx.ensure_object(ScriptInfo).load_app().cli.list_commands(ctx)
+            )
+        except NoAppException as error:
+            info = ctx.ensure_object(ScriptInfo)
+            if info.app_import_path or info.create_app:  # silent when none was named
+                click.secho(f"Error: {error.format_message()}\n", err=True, fg="red")
+        except Exception:
+            click.secho(f"{traceback.format_exc()}\n", err=True, fg="red")
+        return sorted(names)
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        if "obj" not in extra and "obj" not in self.context_settings:
+            extra["obj"] = ScriptInfo(
+                create_app=self.create_app, set_debug_flag=self.set_debug_flag
+            )
+        return super().make_context(info_name, args, parent=parent, **extra)
+
+
+#: Flask's name for :class:`ProtowebGroup`.
+FlaskGroup = ProtowebGroup
+
+
+@click.command("serve", short_help="Serve the app (blocking).")
+@click.argument("app_path", metavar="[APP]", required=False)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=None, help="Default: $PORT, else 5000.")
+@pass_script_info
+def serve_command(
+    info: ScriptInfo, app_path: str | None, host: str, port: int | None
+) -> None:
+    """Serve APP (module:name; default: --app, PROTOWEB_APP, wsgi.py or app.py)
+    until interrupted, as app.run() does."""
+    if app_path is not None:
+        info.app_import_path = app_path
+    app = info.load_app()
+    if port is None:
+        port = int(os.environ.get("PORT", 5000))
+    app.run(host=host, port=port)
+
+
+@click.command("run", short_help="Run a development server (Flask's 'run').")
+@click.option("--host", "-h", default="127.0.0.1", show_default=True)
+@click.option("--port", "-p", type=int, default=5000, show_default=True)
+@pass_script_info
+def run_command(info: ScriptInfo, host: str, port: int) -> None:
+    """Serve the app on HOST:PORT until interrupted (as 'flask run')."""
+    info.load_app().run(host=host, port=port)
+
+
+@click.command("routes", short_help="Show the routes of the app.")
+@click.option(
+    "--sort",
+    "-s",
+    type=click.Choice(("endpoint", "methods", "domain", "rule", "match")),
+    default="endpoint",
+    help="Order by endpoint, methods, domain, rule, or the order they match.",
+)
+@click.option("--all-methods", is_flag=True, help="Show HEAD and OPTIONS too.")
+@with_appcontext
+def routes_command(sort: str, all_methods: bool) -> None:
+    """Show the app's routes: endpoint, methods and rule, as 'flask routes'."""
+    app = _current.get().app
+    url_map = app.url_map
+    rules = list(url_map.iter_rules())
+    if not rules:
+        click.echo("No routes were registered.")
+        return
+    ignored = set() if all_methods else {"HEAD", "OPTIONS"}
+    host_matching = url_map.host_matching
+    has_domain = any(rule.host if host_matching else rule.subdomain for rule in rules)
+    rows = []
+    for rule in rules:
+        row = [rule.endpoint, ", ".join(sorted((rule.methods or set()) - ignored))]
+        if has_domain:
+            row.append((rule.host if host_matching else rule.subdomain) or "")
+        row.append(rule.rule)
+        rows.append(row)
+    headers = ["Endpoint", "Methods"]
+    sorts = ["endpoint", "methods"]
+    if has_domain:
+        headers.append("Host" if host_matching else "Subdomain")
+        sorts.append("domain")
+    headers.append("Rule")
+    sorts.append("rule")
+    if sort in sorts:
+        rows.sort(key=itemgetter(sorts.index(sort)))
+    rows.insert(0, headers)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(headers))]
+    rows.insert(1, ["-" * width for width in widths])
+    template = "  ".join(f"{{{i}:<{width}}}" for i, width in enumerate(widths))
+    for row in rows:
+        click.echo(template.format(*row))
+
+
+@click.command(
+    "repl",
+    short_help="IPython with the app served live and a status toolbar.",
+    context_settings={"ignore_unknown_options": True},
+)
+@click.option("--app", "app_path", help="Adopt an existing app, as module:name.")
+@click.option("--host", default=None, help="Default: 127.0.0.1.")
+@click.option("--port", type=int, default=None, help="Default: $PROTOWEB_PORT or free.")
+@click.argument("ipython_args", nargs=-1, type=click.UNPROCESSED)
+@pass_script_info
+def repl_command(
+    info: ScriptInfo,
+    app_path: str | None,
+    host: str | None,
+    port: int | None,
+    ipython_args: tuple[str, ...],
+) -> None:
+    """IPython with protoweb loaded; IPython's own options go after '--'."""
     try:
         from kernel_ext.repl import run_repl  # IPython is imported only here
     except ImportError as error:
-        raise SystemExit(
+        raise click.ClickException(
             f"protoweb repl needs IPython and prompt_toolkit ({error});"
             ' install them with: pip install "protoweb[jupyter]"'
         ) from None
 
-    from .server import PortInUseError
+    from .serving import PortInUseError
 
-    app = load_app(args.app) if args.app else None
-    ipython_args = args.ipython_args
-    if ipython_args[:1] == ["--"]:
-        ipython_args = ipython_args[1:]
+    if app_path is not None:
+        info.app_import_path = app_path
+    app = info.load_app() if info.app_import_path or info.create_app else None
     try:
-        return run_repl(app, host=args.host, port=args.port, ipython_argv=ipython_args)
+        status = run_repl(app, host=host, port=port, ipython_argv=list(ipython_args))
     except PortInUseError as error:
-        raise SystemExit(f"protoweb repl: {error.strerror}") from None
+        raise click.ClickException(f"protoweb repl: {error.strerror}") from None
+    sys.exit(status)
+
+
+@click.command(
+    "export", short_help="Run a notebook headless and export its app as a package."
+)
+@click.argument("notebook")
+@click.argument("directory", metavar="DIR")
+@click.option("--name", help="The package name (default: from DIR).")
+@click.option(
+    "--target",
+    type=click.Choice(("protoweb", "flask")),
+    default="protoweb",
+    show_default=True,
+)
+@click.option("--force", is_flag=True, help="Write into a non-empty DIR.")
+def export_command(
+    notebook: str, directory: str, name: str | None, target: str, force: bool
+) -> None:
+    """Run NOTEBOOK (.ipynb) from the top and write its app into DIR, verified."""
+    from .export import ExportError, export_project
+
+    try:
+        with _notebook_session(notebook) as source:
+            result = export_project(
+                source, directory, name=name, target=target, force=force
+            )
+    except ExportError as error:
+        raise click.ClickException(f"protoweb export: {error}") from None
+    click.echo(result.summary())
 
 
 @contextmanager
@@ -135,62 +622,20 @@ def _without_extension(source: str) -> str:
     )
 
 
-def _export(args: argparse.Namespace) -> int:
-    from .export import ExportError, export_project
-
-    try:
-        with _notebook_session(args.notebook) as source:
-            result = export_project(
-                source, args.dir, name=args.name, target=args.target, force=args.force
-            )
-    except ExportError as error:
-        raise SystemExit(f"protoweb export: {error}") from None
-    print(result.summary())
-    return 0
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="protoweb", description=__doc__)
-    parser.add_argument(
-        "--version", action="version", version=f"protoweb {__version__}"
-    )
-    commands = parser.add_subparsers(dest="command")
-    serve = commands.add_parser("serve", help="serve an app (module:app), blocking")
-    serve.add_argument("app", help="the app to serve, as module:attribute")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=None, help="default: $PORT or 5000")
-    serve.set_defaults(handler=_serve)
-    repl = commands.add_parser(
-        "repl", help="IPython with the app served live and a status toolbar"
-    )
-    repl.add_argument("--app", help="adopt an existing app, as module:attribute")
-    repl.add_argument("--host", default=None, help="default: 127.0.0.1")
-    repl.add_argument(
-        "--port", type=int, default=None, help="default: $PROTOWEB_PORT or a free one"
-    )
-    repl.add_argument(
-        "ipython_args", nargs=argparse.REMAINDER, help="IPython's options, after --"
-    )
-    repl.set_defaults(handler=_repl)
-    export = commands.add_parser(
-        "export",
-        help="run a notebook headless and export its app as a verified package",
-    )
-    export.add_argument("notebook", help="the notebook (.ipynb) to run and export")
-    export.add_argument("dir", help="the project folder to write (new or empty)")
-    export.add_argument("--name", help="the package name (default: from DIR)")
-    export.add_argument("--target", choices=("protoweb", "flask"), default="protoweb")
-    export.add_argument(
-        "--force", action="store_true", help="write into a non-empty DIR"
-    )
-    export.set_defaults(handler=_export)
-    return parser
+#: The ``protoweb`` command.
+cli = ProtowebGroup(
+    name="protoweb",
+    help=(
+        "protoweb: prototype web apps in Jupyter and IPython.\n\n"
+        "Built-in commands work without an app; 'protoweb --app module:app NAME'"
+        " runs the app's own commands (@app.cli.command())."
+    ),
+)
+cli.add_command(repl_command)
+cli.add_command(export_command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 0
-    return int(args.handler(args))
+    """Run the ``protoweb`` command with ``argv`` (the process's by default)."""
+    cli.main(args=list(argv) if argv is not None else None, prog_name="protoweb")
+    return 0

@@ -24,12 +24,12 @@ from typing import TYPE_CHECKING, Any
 from werkzeug.local import LocalProxy
 
 if TYPE_CHECKING:
-    from werkzeug.routing import MapAdapter
+    from werkzeug.routing import MapAdapter, Rule
     from werkzeug.wrappers import Response
 
     from .app import App
     from .routing import RouteTable
-    from .sessions import Session
+    from .sessions import SessionMixin
     from .wrappers import Request
 
 _current: ContextVar[AppContext] = ContextVar("protoweb.context")
@@ -133,7 +133,7 @@ class AppContext:
         )
 
     @property
-    def session(self) -> Session:
+    def session(self) -> SessionMixin:
         raise RuntimeError(
             "Working outside of request context: 'session' exists only while a view"
             " handles a request."
@@ -209,6 +209,7 @@ class RequestContext(AppContext):
         "environ",
         "endpoint",
         "view_args",
+        "url_rule",
         "_request",
         "_session",
         "_adapter",
@@ -223,17 +224,18 @@ class RequestContext(AppContext):
         table: RouteTable,
         environ: dict[str, Any],
         request: Request | None = None,
-        session: Session | None = None,
+        session: SessionMixin | None = None,
     ) -> None:
         self.app = app
         self.table = table
         self.environ = environ
         self.endpoint: str | None = None
         self.view_args: dict[str, Any] = {}
+        self.url_rule: Rule | None = None
         self._g = None
         self._tokens = None
         self._request: Request | None = request
-        self._session: Session | None = session
+        self._session: SessionMixin | None = session
         self._adapter: MapAdapter | None = None
         # Set by the dispatch (``_entered`` and ``_after`` stay unset until used).
         self._entered: Token[AppContext]
@@ -267,14 +269,17 @@ class RequestContext(AppContext):
             request.max_content_length = self.app.config.get("MAX_CONTENT_LENGTH")
             request.endpoint = self.endpoint
             request.view_args = self.view_args
+            request.url_rule = self.url_rule
         return request
 
     @property
-    def session(self) -> Session:
-        """The signed-cookie session, loaded on first use."""
-        if self._session is None:
-            self._session = open_session(self.app, self.request)
-        return self._session
+    def session(self) -> SessionMixin:
+        """The signed-cookie session, loaded on first use (which marks it accessed)."""
+        session = self._session
+        if session is None:
+            session = self._session = open_session(self.app, self.request)
+        session.accessed = True
+        return session
 
     @property
     def flashes(self) -> list[tuple[str, str]] | None:
@@ -290,8 +295,16 @@ class RequestContext(AppContext):
 
     def url_adapter(self) -> MapAdapter:
         if self._adapter is None:
+            # As Flask: with host matching the request's host decides; without
+            # subdomain matching, SERVER_NAME does not restrict the host.
+            server_name = self.app.config.get("SERVER_NAME")
+            subdomain = None
+            if self.table.map.host_matching:
+                server_name = None
+            elif not self.app.subdomain_matching:
+                subdomain = self.table.map.default_subdomain or ""
             self._adapter = self.table.map.bind_to_environ(
-                self.environ, server_name=self.app.config.get("SERVER_NAME")
+                self.environ, server_name=server_name, subdomain=subdomain
             )
         return self._adapter
 
@@ -362,16 +375,12 @@ class RequestContext(AppContext):
         )
 
 
-def open_session(app: App, request: Request) -> Session:
+def open_session(app: App, request: Request) -> SessionMixin:
     """The app's session interface's session for ``request`` (never ``None``)."""
     interface = app.session_interface
-    opener = getattr(interface, "open_session", None)
-    session = opener(app, request) if opener else interface.open(app, request)
+    session = interface.open_session(app, request)
     if session is None:
-        maker = getattr(interface, "make_null_session", None)
-        if maker is None:
-            raise RuntimeError("the session interface did not open a session")
-        session = maker(app)
+        session = interface.make_null_session(app)
     return session
 
 
@@ -464,7 +473,7 @@ request: Request = LocalProxy(  # type: ignore[assignment]
 g: AppCtxGlobals = LocalProxy(  # type: ignore[assignment]
     _current, "g", unbound_message="Working outside of application context."
 )
-session: Session = LocalProxy(  # type: ignore[assignment]
+session: SessionMixin = LocalProxy(  # type: ignore[assignment]
     _current, "session", unbound_message="Working outside of request context."
 )
 app_ctx: AppContext = LocalProxy(  # type: ignore[assignment]

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from click.testing import Result
 
     from .app import App
-    from .sessions import Session
+    from .sessions import SessionMixin
 
 
 class EnvironBuilder(werkzeug.test.EnvironBuilder):
@@ -93,7 +93,7 @@ class TestClient(Client):
         }
 
     @contextmanager
-    def session_transaction(self, *args: Any, **kwargs: Any) -> Iterator[Session]:
+    def session_transaction(self, *args: Any, **kwargs: Any) -> Iterator[SessionMixin]:
         """Open the session the client's cookie holds, let the block change it,
         then store it back in the cookie.
 
@@ -115,12 +115,11 @@ class TestClient(Client):
         with ctx:
             session = _context.open_session(app, ctx.request)
         yield session
-        if _is_null_session(app, session):
+        if interface.is_null_session(session):
             return
         response = app.response_class()
         with ctx:
-            save = getattr(interface, "save_session", None) or interface.save
-            save(app, session, response)
+            interface.save_session(app, session, response)
         self._update_cookies_from_response(
             ctx.request.host.partition(":")[0],
             ctx.request.path,
@@ -200,15 +199,6 @@ class TestClient(Client):
 FlaskClient = TestClient
 
 
-def _is_null_session(app: App, session: Any) -> bool:
-    check = getattr(app.session_interface, "is_null_session", None)
-    if check is not None:
-        return bool(check(session))
-    from .sessions import NullSession
-
-    return isinstance(session, NullSession)
-
-
 def _werkzeug_version() -> str:
     global _WERKZEUG_VERSION
     if not _WERKZEUG_VERSION:
@@ -244,9 +234,9 @@ def _make_cli_runner_class() -> type:
         ) -> Result:
             """Run ``cli`` (default: ``app.cli``) with ``args`` in isolation."""
             if cli is None:
-                cli = self.app.cli  # type: ignore[attr-defined]
+                cli = self.app.cli
             if "obj" not in kwargs:
-                from .cli import ScriptInfo  # type: ignore[attr-defined]
+                from .cli import ScriptInfo
 
                 kwargs["obj"] = ScriptInfo(create_app=lambda: self.app)
             return super().invoke(cli, args, **kwargs)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..config import DEFAULTS
+from ..config import DEFAULT_CONFIG as DEFAULTS
 from .names import ImportBinding
 from .replay import python_literal
 from .slicing import Slice

@@ -100,7 +100,7 @@ def test_jsonify_handles_common_types(app, client):
         ),
     )
     assert client.get("/").json == {
-        "day": "2026-11-24",
+        "day": "Tue, 24 Nov 2026 00:00:00 GMT",  # an HTTP date, as Flask writes it
         "price": "1.50",
         "id": "00000000-0000-0000-0000-000000000001",
     }

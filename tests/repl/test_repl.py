@@ -165,9 +165,10 @@ def test_host_moves_the_server_to_that_interface(
 def test_the_command_imports_ipython_only_when_the_repl_runs(tmp_path: Path) -> None:
     code = (
         "import sys\n"
-        "from protoweb.cli import build_parser\n"
-        "args = build_parser().parse_args(['repl', '--port', '0', '--', '-i'])\n"
-        "assert args.ipython_args == ['--', '-i'], args\n"
+        "from protoweb.cli import cli\n"
+        "repl = cli.commands['repl']\n"
+        "args = repl.make_context('repl', ['--port', '0', '--', '-i']).params\n"
+        "assert args['ipython_args'] == ('-i',), args\n"
         "leaked = {'IPython', 'kernel_ext', 'prompt_toolkit'} & set(sys.modules)\n"
         "assert not leaked, leaked\n"
     )

@@ -1,0 +1,144 @@
+"""Flask's helpers (``flask.helpers``): flashed messages and sending files.
+
+:func:`flash` keeps a message in the session for the next request, where
+:func:`get_flashed_messages` takes it out. :func:`send_file` and
+:func:`send_from_directory` are Werkzeug's, given the current request, the app's
+``USE_X_SENDFILE``, its ``root_path`` and ``SEND_FILE_MAX_AGE_DEFAULT``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from typing import IO, Any
+
+import werkzeug.utils
+from werkzeug.wrappers import Response
+
+from .context import _current, session
+
+#: Where a request keeps the messages it took from the session.
+_FLASHES = "protoweb.flashes"
+
+
+def _context() -> Any:
+    context = _current.get(None)
+    if context is None or context.environ is None:
+        raise RuntimeError(
+            "Working outside of request context: this needs a request (call it in a"
+            " view, or inside 'with app.test_request_context():')."
+        )
+    return context
+
+
+def flash(message: str, category: str = "message") -> None:
+    """Keep ``message`` in the session until :func:`get_flashed_messages` shows it.
+
+    :param category: ``"message"``, ``"error"``, ``"info"``, ``"warning"`` or
+        any string a template wants to group messages by.
+    """
+    app = _context().app
+    flashes = session.get("_flashes", [])
+    flashes.append((category, message))
+    session["_flashes"] = flashes
+    signals = sys.modules.get("protoweb.signals")
+    if signals is not None:
+        extra = {}
+        if hasattr(app, "ensure_sync"):
+            extra["_async_wrapper"] = app.ensure_sync
+        signals.message_flashed.send(app, message=message, category=category, **extra)
+
+
+def get_flashed_messages(
+    with_categories: bool = False, category_filter: Iterable[str] = ()
+) -> list[str] | list[tuple[str, str]]:
+    """The flashed messages, taken out of the session; the same list for every
+    call in one request.
+
+    :param with_categories: give ``(category, message)`` pairs.
+    :param category_filter: only the messages of these categories.
+    """
+    environ = _context().environ
+    flashes = environ.get(_FLASHES)
+    if flashes is None:
+        flashes = session.pop("_flashes") if "_flashes" in session else []
+        environ[_FLASHES] = flashes
+    if category_filter:
+        flashes = [pair for pair in flashes if pair[0] in category_filter]
+    if with_categories:
+        return [(category, message) for category, message in flashes]
+    return [message for _, message in flashes]
+
+
+def get_send_file_max_age(app: Any, filename: str | None) -> int | None:
+    """``SEND_FILE_MAX_AGE_DEFAULT`` in seconds (``None``: conditional requests
+    only), as ``app.get_send_file_max_age(filename)`` gives it."""
+    value = app.config["SEND_FILE_MAX_AGE_DEFAULT"]
+    if isinstance(value, timedelta):
+        return int(value.total_seconds())
+    return value
+
+
+def _send_file_options(**options: Any) -> dict[str, Any]:
+    context = _context()
+    app = context.app
+    if options.get("max_age") is None:
+        max_age = getattr(app, "get_send_file_max_age", None)
+        options["max_age"] = max_age or (lambda name: get_send_file_max_age(app, name))
+    options.update(
+        environ=context.environ,
+        use_x_sendfile=app.config["USE_X_SENDFILE"],
+        response_class=app.response_class,
+        _root_path=app.root_path,
+    )
+    return options
+
+
+def send_file(
+    path_or_file: os.PathLike[str] | str | IO[bytes],
+    mimetype: str | None = None,
+    as_attachment: bool = False,
+    download_name: str | None = None,
+    conditional: bool = True,
+    etag: bool | str = True,
+    last_modified: datetime | int | float | None = None,
+    max_age: None | int | Callable[[str | None], int | None] = None,
+) -> Response:
+    """Answer with a file's contents (:func:`werkzeug.utils.send_file`).
+
+    Never pass a path a user chose; use :func:`send_from_directory` for that.
+
+    :param path_or_file: a path, relative to the app's ``root_path``, or a
+        binary file object.
+    :param mimetype: guessed from the name when not given.
+    :param as_attachment: ask the browser to save it (``download_name``).
+    :param conditional: answer ``Range`` and ``If-*`` requests (304, 206).
+    :param max_age: seconds to cache; ``SEND_FILE_MAX_AGE_DEFAULT`` by default.
+    """
+    return werkzeug.utils.send_file(
+        **_send_file_options(
+            path_or_file=path_or_file,
+            mimetype=mimetype,
+            as_attachment=as_attachment,
+            download_name=download_name,
+            conditional=conditional,
+            etag=etag,
+            last_modified=last_modified,
+            max_age=max_age,
+        )
+    )
+
+
+def send_from_directory(
+    directory: os.PathLike[str] | str, path: os.PathLike[str] | str, **kwargs: Any
+) -> Response:
+    """Answer with the file ``path`` inside ``directory`` (relative to the app's
+    ``root_path``); a path that leaves the directory, or a missing file, is a 404.
+
+    :param kwargs: :func:`send_file`'s options.
+    """
+    return werkzeug.utils.send_from_directory(
+        directory, path, **_send_file_options(**kwargs)
+    )

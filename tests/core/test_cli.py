@@ -1,0 +1,274 @@
+"""The ``protoweb`` command and ``protoweb.cli``: Flask's app discovery,
+``app.cli`` commands in an app context, ``routes`` as ``flask routes`` prints it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import uuid
+from pathlib import Path
+
+import click
+import flask
+import flask.cli
+import pytest
+from click.testing import CliRunner
+
+import protoweb
+from protoweb import App
+from protoweb.cli import (
+    AppGroup,
+    NoAppException,
+    ScriptInfo,
+    cli,
+    find_best_app,
+    locate_app,
+    with_appcontext,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch):
+    """A working directory whose modules are importable, undone after the test."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
+    before = set(sys.modules)
+    yield tmp_path
+    for name in set(sys.modules) - before:
+        del sys.modules[name]
+
+
+def write(folder: Path, name: str, source: str) -> None:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(source))
+
+
+def protoweb_command(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("PROTOWEB_APP", None)
+    env.pop("FLASK_APP", None)
+    return subprocess.run(
+        [sys.executable, "-m", "protoweb", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+FLASKR = """
+    import click
+    from protoweb import App, url_for
+
+    def create_app(test_config=None):
+        app = App(__name__)
+        app.config.from_mapping(DATABASE="flaskr.sqlite")
+
+        @app.route("/")
+        def index():
+            return "blog"
+
+        @app.cli.command("init-db")
+        @click.option("--drop", is_flag=True)
+        def init_db(drop):
+            click.echo(f"Initialized {app.config['DATABASE']} drop={drop}")
+            click.echo(url_for("index"))  # needs the app context
+
+        return app
+"""
+
+
+def test_an_app_cli_command_runs_from_the_shell(tmp_path):
+    write(tmp_path, "flaskr/__init__.py", FLASKR)
+    result = protoweb_command("--app", "flaskr", "init-db", "--drop", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines == ["Initialized flaskr.sqlite drop=True", "http://localhost/"]
+    listed = protoweb_command("--app", "flaskr", "--help", cwd=tmp_path).stdout
+    assert "init-db" in listed and "serve" in listed and "repl" in listed
+
+
+def test_an_unknown_command_and_a_missing_app_say_so(tmp_path):
+    write(tmp_path, "flaskr/__init__.py", FLASKR)
+    result = protoweb_command("--app", "flaskr", "nope", cwd=tmp_path)
+    assert result.returncode == 2 and "No such command 'nope'" in result.stderr
+    result = protoweb_command("init-db", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Could not locate a protoweb application" in result.stderr
+    result = protoweb_command("--app", "nosuchmodule", "init-db", cwd=tmp_path)
+    assert "Could not import 'nosuchmodule'" in result.stderr
+
+
+def test_import_protoweb_imports_neither_click_nor_blinker():
+    code = (
+        "import sys, protoweb\n"
+        "app = protoweb.App('x')\n"
+        "assert not {'click', 'blinker'} & set(sys.modules), 'imported eagerly'\n"
+        "app.cli\n"
+        "assert 'click' in sys.modules\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
+
+
+def make_route_apps(root: Path) -> tuple[App, flask.Flask]:
+    (root / "static").mkdir(exist_ok=True)
+    ours = App("ours", root_path=str(root))
+    theirs = flask.Flask("theirs", root_path=str(root))
+    for app in (ours, theirs):
+        app.add_url_rule("/", "index", lambda: "")
+        app.add_url_rule("/posts/<int:id>", "post", lambda id: "", methods=["GET"])
+        app.add_url_rule(
+            "/posts/<int:id>/edit",
+            "edit_post_long_endpoint",
+            lambda id: "",
+            methods=["GET", "POST"],
+        )
+    return ours, theirs
+
+
+@pytest.mark.parametrize(
+    "options", [[], ["--sort", "rule"], ["-s", "methods"], ["--all-methods"]]
+)
+def test_routes_prints_what_flask_routes_prints(tmp_path, options):
+    ours, theirs = make_route_apps(tmp_path)
+    runner = CliRunner()
+    mine = runner.invoke(
+        cli, ["routes", *options], obj=ScriptInfo(create_app=lambda: ours)
+    )
+    flask_group = flask.cli.FlaskGroup(create_app=lambda: theirs)
+    flasks = runner.invoke(flask_group, ["routes", *options])
+    assert mine.exit_code == 0, mine.output
+    assert mine.output == flasks.output
+    assert "edit_post_long_endpoint  GET, " in mine.output
+
+
+def test_routes_of_an_app_without_any():
+    empty = App("empty")
+    empty.remove_route("static")
+    result = CliRunner().invoke(
+        cli, ["routes"], obj=ScriptInfo(create_app=lambda: empty)
+    )
+    assert result.output == "No routes were registered.\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "spec", "expected"),
+    [
+        ("application = App('a')", None, "a"),
+        ("web = App('w')", None, "w"),
+        ("def create_app():\n    return App('c')", None, "c"),
+        ("def make_app():\n    return App('m')", None, "m"),
+        (
+            "def create_app(name, debug=False):\n    return App(name)",
+            "create_app('f')",
+            "f",
+        ),
+        ("one = App('1')\ntwo = App('2')", "two", "2"),
+    ],
+)
+def test_app_discovery_as_flask(workdir, source, spec, expected):
+    name = f"mod_{uuid.uuid4().hex}"
+    write(workdir, f"{name}.py", "from protoweb import App\n" + source + "\n")
+    assert locate_app(name, spec).name == expected
+    info = ScriptInfo(f"{name}:{spec}" if spec else name)
+    assert info.load_app().name == expected
+    assert info.load_app() is info.load_app()
+
+
+@pytest.mark.parametrize(
+    ("source", "spec", "message"),
+    [
+        ("one = App('1')\ntwo = App('2')", None, "multiple protoweb applications"),
+        ("def create_app(name):\n    return App(name)", None, "without arguments"),
+        ("x = 1", None, "Failed to find a protoweb application"),
+        ("x = 1", "x", "A valid protoweb application was not obtained"),
+        ("x = 1", "missing", "Failed to find attribute 'missing'"),
+        ("x = 1", "a.b", "Failed to parse"),
+        ("def create_app():\n    return App('c')", "create_app(1, 2)", "could not be"),
+    ],
+)
+def test_discovery_errors_name_the_problem(workdir, source, spec, message):
+    name = f"mod_{uuid.uuid4().hex}"
+    write(workdir, f"{name}.py", "from protoweb import App\n" + source + "\n")
+    with pytest.raises(NoAppException, match=message):
+        locate_app(name, spec)
+
+
+def test_a_factory_that_raises_type_error_inside_is_not_hidden(workdir):
+    name = f"mod_{uuid.uuid4().hex}"
+    write(workdir, f"{name}.py", "def create_app():\n    return len(1)\n")
+    with pytest.raises(TypeError, match="has no len"):
+        locate_app(name, None)
+
+
+def test_wsgi_py_or_app_py_in_the_working_directory(workdir):
+    write(workdir, "app.py", "from protoweb import App\napp = App('from_app_py')\n")
+    assert ScriptInfo().load_app().name == "from_app_py"
+    assert find_best_app(sys.modules["app"]).name == "from_app_py"
+
+
+def test_with_appcontext_loads_the_app_for_a_plain_command():
+    app = App("ctx")
+    seen = []
+
+    @click.command()
+    @with_appcontext
+    def show():
+        seen.append(protoweb.url_for("static", filename="a.css"))
+
+    result = CliRunner().invoke(show, obj=ScriptInfo(create_app=lambda: app))
+    assert result.exit_code == 0, result.output
+    assert seen == ["http://localhost/static/a.css"]
+
+
+def test_app_group_commands_get_a_context_unless_told_not_to():
+    app = App("grouped")
+    group = AppGroup("tools")
+
+    @group.command()
+    def inside():
+        click.echo(protoweb.url_for("static", filename="x"))
+
+    @group.command(with_appcontext=False)
+    def outside():
+        protoweb.url_for("static", filename="x")
+
+    sub = group.group("db")(lambda: None)
+    assert isinstance(sub, AppGroup)
+    runner = CliRunner()
+    info = ScriptInfo(create_app=lambda: app)
+    assert runner.invoke(group, ["inside"], obj=info).output.endswith("/static/x\n")
+    failed = runner.invoke(group, ["outside"], obj=info)
+    assert isinstance(failed.exception, RuntimeError)
+
+
+def test_debug_option_sets_the_app_debug(tmp_path, monkeypatch):
+    monkeypatch.setenv("FLASK_DEBUG", "0")  # restored (unset) after the test
+    app = App("dbg")
+
+    @app.cli.command()
+    def mode():
+        click.echo(f"debug={app.debug}")
+
+    runner = CliRunner()
+    result = runner.invoke(
+        cli, ["--debug", "mode"], obj=ScriptInfo(create_app=lambda: app)
+    )
+    assert result.output == "debug=True\n"
+
+
+def test_version_and_help_without_an_app(tmp_path):
+    assert protoweb_command("--version", cwd=tmp_path).stdout == (
+        f"protoweb {protoweb.__version__}\n"
+    )
+    helped = protoweb_command("--help", cwd=tmp_path)
+    assert helped.returncode == 0 and helped.stderr == ""
+    for name in ("serve", "run", "routes", "repl", "export"):
+        assert f"  {name} " in helped.stdout
