@@ -145,3 +145,15 @@ def test_blinker_is_imported_only_with_the_signals(statement):
         check=True,
     )
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_flash_sends_message_flashed(fw, tmp_path):
+    app = fw.app(tmp_path, SECRET_KEY="s")
+
+    @app.route("/")
+    def index():
+        fw.flash("saved", "info")
+        return "ok"
+
+    seen = record(fw, app, lambda: app.test_client().get("/"))
+    assert ("message_flashed", (("category", "info"), ("message", "saved"))) in seen

@@ -173,3 +173,21 @@ def test_teardown_still_runs_for_a_kept_context(tmp_path):
         client.get("/")
         assert closed
     assert closed
+
+
+def test_cli_runner_invokes_app_cli_commands_in_an_app_context(fw, tmp_path):
+    app = fw.app(tmp_path)
+    import click
+
+    @app.cli.command("init-db")
+    @click.option("--name", default="app.db")
+    def init_db(name):
+        click.echo(f"initialised {name} for {fw.current_app.name}")
+
+    runner = app.test_cli_runner()
+    assert isinstance(runner, fw.sub("testing").FlaskCliRunner)
+    result = runner.invoke(args=["init-db", "--name", "test.db"])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"initialised test.db for {app.name}\n"
+    result = runner.invoke(init_db, ["--name", "x.db"])
+    assert result.output == f"initialised x.db for {app.name}\n"
