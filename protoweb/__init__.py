@@ -12,10 +12,14 @@ from . import json as json
 from .app import App as App
 from .blueprints import Blueprint as Blueprint
 from .config import Config as Config
+from .context import current_app as current_app
 from .context import g as g
+from .context import has_app_context as has_app_context
 from .context import has_request_context as has_request_context
 from .context import request as request
 from .context import session as session
+from .ctx import after_this_request as after_this_request
+from .ctx import copy_current_request_context as copy_current_request_context
 from .helpers import flash as flash
 from .helpers import get_flashed_messages as get_flashed_messages
 from .helpers import send_file as send_file
@@ -26,6 +30,7 @@ from .responses import make_response as make_response
 from .responses import redirect as redirect
 from .serving import LiveServer as LiveServer
 from .serving import PortInUseError as PortInUseError
+from .streaming import stream_with_context as stream_with_context
 from .templating import TemplateSyntaxError as TemplateSyntaxError
 from .templating import get_template_attribute as get_template_attribute
 from .templating import render_template as render_template

@@ -24,13 +24,14 @@ from werkzeug.exceptions import (
     InternalServerError,
 )
 from werkzeug.routing import BuildError, RequestRedirect, Rule
-from werkzeug.test import Client, EnvironBuilder
 from werkzeug.utils import redirect as _werkzeug_redirect
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
+from . import context as _context
+from .asyncio_bridge import async_to_sync, ensure_sync
 from .blueprints import Blueprint
 from .config import DEFAULT_CONFIG, Config
-from .context import AppContext, RequestContext, _current
+from .context import AppContext, AppCtxGlobals, RequestContext, _current
 from .hooks import PlanBook
 from .json.provider import DefaultJSONProvider, JSONProvider
 from .registry import JINJA_KINDS, Layer, ViewFunctions, merge
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
 
     from .cli import AppGroup
     from .serving import LiveServer
+    from .testing import TestClient
 
 F = TypeVar("F", bound=Callable[..., Any])
 ChangeListener = Callable[[str, str], None]
@@ -115,6 +117,12 @@ class App(Scaffold):
     aborter_class = Aborter
     #: Options for the Jinja environment, read when it is made.
     jinja_options: dict[str, Any] = {}
+    #: The class of ``g`` (Flask's ``_AppCtxGlobals``).
+    app_ctx_globals_class = AppCtxGlobals
+    #: The class :meth:`test_client` makes (default: protoweb.testing.TestClient).
+    test_client_class: type[Any] | None = None
+    #: The class :meth:`test_cli_runner` makes (default: protoweb.testing's).
+    test_cli_runner_class: type[Any] | None = None
 
     def __init__(
         self,
@@ -166,6 +174,7 @@ class App(Scaffold):
         self.templates = TemplateStore(self.jinja_env, self._template_changed)
         self.jinja_env.loader = AppLoader(self)
         self.static_files = StaticStore(self._static_changed)
+        self._appcontext_teardowns: dict[str, Callable[..., Any]] = {}
         self._table = RouteTable({}, self._plans({}), self.ensure_sync, self.url_map)
         if self.has_static_folder:
             if bool(static_host) != host_matching:
@@ -477,9 +486,16 @@ class App(Scaffold):
     # Async: views, hooks and handlers are wrapped once, at registration.
 
     def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
-        """``func`` as a plain function (placeholder until the async bridge lands:
-        every function is returned as it is)."""
-        return func
+        """``func`` if it is a plain function, else :meth:`async_to_sync` of it;
+        applied once when a view, hook or error handler is registered."""
+        if ensure_sync(func) is func:
+            return func
+        return self.async_to_sync(func)
+
+    def async_to_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """A plain function running the ``async def`` ``func`` to completion in
+        an event loop of its own (see :mod:`protoweb.asyncio_bridge`)."""
+        return async_to_sync(func)
 
     # Templates.
 
@@ -578,14 +594,20 @@ class App(Scaffold):
         """The WSGI application; wrap it (``app.wsgi_app = mw(app.wsgi_app)``)."""
         table = self._table
         context = RequestContext(self, table, environ)
-        token = _current.set(context)
+        token = context._entered = _current.set(context)
         endpoint = table.unrouted
         error: BaseException | None = None
         try:
             try:
+                if _context.extras:
+                    _context.request_started(context)
                 endpoint, args = self._match(context, environ, table)
                 rv = self._dispatch(context, endpoint, args)
-                if not endpoint.after and context._session is None:
+                if (
+                    not endpoint.after
+                    and context._session is None
+                    and not _context.extras
+                ):
                     plain = write_plain(rv, environ, start_response, self)
                     if plain is not None:
                         return plain
@@ -599,7 +621,9 @@ class App(Scaffold):
                 response = self._finish_error(context, endpoint, rv)
             return response(environ, start_response)
         finally:
-            if endpoint.teardown:
+            if _context.extras:
+                _context.end_request(context, error)
+            elif endpoint.teardown:
                 self._run_teardown(endpoint, error)
             _current.reset(token)
 
@@ -678,11 +702,15 @@ class App(Scaffold):
             context.environ,
             self.json.response,
         )
+        if _context.extras:
+            response = _context.after_request_functions(context, response)
         for hook in endpoint.after:
             response = hook(response)
         session = context._session
         if session is not None and not self.session_interface.is_null_session(session):
             self.session_interface.save_session(self, session, response)
+        if _context.extras:
+            _context.request_finished(context, response)
         return response
 
     def _finish_error(
@@ -738,6 +766,8 @@ class App(Scaffold):
         (``PROPAGATE_EXCEPTIONS``, or testing/debug), else logged and answered
         by the 500 handler or a plain 500."""
         context.environ[ENVIRON_EXCEPTION] = exc
+        if _context.extras:
+            _context.request_exception(context, exc)
         propagate = self.config.get("PROPAGATE_EXCEPTIONS")
         if propagate is None:
             propagate = self.testing or self.debug
@@ -811,8 +841,44 @@ class App(Scaffold):
         return response
 
     def do_teardown_request(self, exc: BaseException | None = None) -> None:
-        """Run the teardown-request hooks of the current request."""
+        """Run the teardown-request hooks of the current request and send
+        ``request_tearing_down``; called when a request context ends."""
         self._run_teardown(self._current_endpoint(), exc)
+        signals = _context.signals
+        if signals is not None:
+            signals.request_tearing_down.send(
+                self, _async_wrapper=self.ensure_sync, exc=exc
+            )
+
+    def teardown_appcontext(self, f: F) -> F:
+        """Run ``f(error_or_None)`` when each app context ends (after each request,
+        and when a ``with app.app_context():`` block ends); replaced by name."""
+        _context.enable_extras()
+        with self._lock:
+            self._appcontext_teardowns = {
+                **self._appcontext_teardowns,
+                endpoint_from_view(f): self.ensure_sync(f),
+            }
+        self._changed("hook", endpoint_from_view(f))
+        return f
+
+    def has_appcontext_teardown(self) -> bool:
+        """Whether any :meth:`teardown_appcontext` function is registered."""
+        return bool(self._appcontext_teardowns)
+
+    def do_teardown_appcontext(self, exc: BaseException | None = None) -> None:
+        """Run the ``teardown_appcontext`` functions (last registered first) and
+        send ``appcontext_tearing_down``; called when an app context ends."""
+        for function in reversed(self._appcontext_teardowns.values()):
+            try:
+                function(exc)
+            except Exception:
+                logger.exception("teardown_appcontext function %r failed", function)
+        signals = _context.signals
+        if signals is not None:
+            signals.appcontext_tearing_down.send(
+                self, _async_wrapper=self.ensure_sync, exc=exc
+            )
 
     # Contexts, URLs and templates outside a request.
 
@@ -825,9 +891,15 @@ class App(Scaffold):
         return RequestContext(self, self._table, environ)
 
     def test_request_context(self, *args: Any, **kwargs: Any) -> RequestContext:
-        """A request context for a made-up request (``EnvironBuilder``'s arguments)."""
-        environ = EnvironBuilder(*args, **kwargs).get_environ()
-        return RequestContext(self, self._table, environ)
+        """A request context for a made-up request; the arguments are
+        :class:`~protoweb.testing.EnvironBuilder`'s (path, method, json, ...)."""
+        from .testing import EnvironBuilder
+
+        builder = EnvironBuilder(self, *args, **kwargs)
+        try:
+            return self.request_context(builder.get_environ())
+        finally:
+            builder.close()
 
     def _own_context(self) -> AbstractContextManager[AppContext]:
         """This app's current context (a request's, say) if any, else a new one."""
@@ -930,9 +1002,21 @@ class App(Scaffold):
     def testing(self, value: bool) -> None:
         self.config["TESTING"] = value
 
-    def test_client(self, use_cookies: bool = True) -> Client:
-        """Werkzeug's test client for this app."""
-        return Client(self, use_cookies=use_cookies)
+    def test_client(self, use_cookies: bool = True, **kwargs: Any) -> TestClient:
+        """A test client for this app (:attr:`test_client_class`, by default
+        :class:`~protoweb.testing.TestClient`)."""
+        from .testing import TestClient
+
+        cls = self.test_client_class or TestClient
+        return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)
+
+    def test_cli_runner(self, **kwargs: Any) -> Any:
+        """A click runner for ``app.cli`` commands (:attr:`test_cli_runner_class`,
+        by default ``protoweb.testing.FlaskCliRunner``)."""
+        from . import testing
+
+        cls = self.test_cli_runner_class or testing.FlaskCliRunner
+        return cls(self, **kwargs)
 
     def serve(
         self, host: str = "127.0.0.1", port: int = 0, *, dev: bool = True

@@ -151,14 +151,46 @@ def create_environment(app: App) -> Environment:
 
 
 def render(app: App, template: Template, context: dict[str, Any]) -> str:
-    """Render ``template`` with the context processors' variables added."""
+    """Render ``template`` with the context processors' variables added, sending
+    the template signals if they are in use."""
+    from .context import signals
+
     app.update_template_context(context)
-    return template.render(context)
+    if signals is None:
+        return template.render(context)
+    signals.before_render_template.send(
+        app, _async_wrapper=app.ensure_sync, template=template, context=context
+    )
+    rv = template.render(context)
+    signals.template_rendered.send(
+        app, _async_wrapper=app.ensure_sync, template=template, context=context
+    )
+    return rv
 
 
 def _stream(app: App, template: Template, context: dict[str, Any]) -> Iterator[str]:
+    """The template's output piece by piece; in a request, the request stays
+    available to it while the response streams (see ``stream_with_context``)."""
+    from . import context as _context
+    from .streaming import stream_with_context
+
     app.update_template_context(context)
-    yield from template.generate(context)
+    signals = _context.signals
+    if signals is not None:
+        signals.before_render_template.send(
+            app, _async_wrapper=app.ensure_sync, template=template, context=context
+        )
+
+    def generate() -> Iterator[str]:
+        yield from template.generate(context)
+        if signals is not None:
+            signals.template_rendered.send(
+                app, _async_wrapper=app.ensure_sync, template=template, context=context
+            )
+
+    if _context.has_request_context():
+        return stream_with_context(generate())
+    return generate()
 
 
 def render_template(
@@ -184,7 +216,7 @@ def stream_template(
     template_name_or_list: str | Template | list[str | Template], **context: Any
 ) -> Iterator[str]:
     """Render a template piece by piece, as an iterator to return from a view
-    (the response is streamed)."""
+    (the response is streamed, with the request available to the template)."""
     from .context import current_context
 
     app = current_context().app
@@ -201,7 +233,8 @@ def stream_template_string(source: str, **context: Any) -> Iterator[str]:
 
 
 def get_template_attribute(template_name: str, attribute: str) -> Any:
-    """A macro (or variable) exported by a template, to call from Python."""
+    """A macro (or variable) exported by a template, to call from Python:
+    ``get_template_attribute("_macros.html", "hello")("World")``."""
     from .context import current_context
 
     app = current_context().app
