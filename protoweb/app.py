@@ -1,4 +1,9 @@
-"""The :class:`App`: a registry of routes, templates and hooks, and a WSGI callable."""
+"""The :class:`App`: a registry of routes, templates and hooks, and a WSGI callable.
+
+Registration builds a new route table snapshot and swaps one reference; the
+request path (:meth:`App.wsgi_app`) reads that reference once and reads top to
+bottom: match, preprocess, call the view, finish the response, tear down.
+"""
 
 from __future__ import annotations
 
@@ -8,53 +13,84 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager, nullcontext
-from typing import TYPE_CHECKING, Any, TypeVar
+from functools import cached_property
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
-from werkzeug.exceptions import HTTPException, InternalServerError
-from werkzeug.routing import RequestRedirect, Rule
+from werkzeug.exceptions import (
+    Aborter,
+    BadRequest,
+    BadRequestKeyError,
+    HTTPException,
+    InternalServerError,
+)
+from werkzeug.routing import BuildError, RequestRedirect, Rule
 from werkzeug.test import Client, EnvironBuilder
+from werkzeug.utils import redirect as _werkzeug_redirect
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
+from .blueprints import Blueprint
 from .config import DEFAULT_CONFIG, Config
 from .context import AppContext, RequestContext, _current
-from .hooks import ErrorKey, Hooks
+from .hooks import PlanBook
 from .json.provider import DefaultJSONProvider, JSONProvider
+from .registry import JINJA_KINDS, Layer, ViewFunctions, merge
 from .responses import StartResponse, to_response, write_plain
-from .routing import Endpoint, RouteTable, ViewFunc, compile_rule
+from .routing import (
+    NO_ARGS,
+    Endpoint,
+    Route,
+    RouteTable,
+    UrlMap,
+    ViewFunc,
+    bind_rule,
+    compile_rule,
+)
+from .scaffold import Scaffold, endpoint_from_view
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .static import StaticStore, serve_static
 from .templating import AppLoader, TemplateStore, create_environment
 from .wrappers import Request, Response
 
 if TYPE_CHECKING:
+    from jinja2 import BaseLoader
+
     from .cli import AppGroup
-    from .server import LiveServer
+    from .serving import LiveServer
 
 F = TypeVar("F", bound=Callable[..., Any])
 ChangeListener = Callable[[str, str], None]
 
+#: View errors are logged here (the notebook quiets this logger while it shows
+#: errors itself); ``app.logger`` is Flask's, for the app's own messages.
 logger = logging.getLogger("protoweb.app")
 
 #: environ keys through which a request tells the dev tools what went wrong.
 ENVIRON_EXCEPTION = "protoweb.exception"
 ENVIRON_ENDPOINT = "protoweb.endpoint"
 
-
-def _root_path(import_name: str) -> str:
-    """The folder of the module that made the app; in a notebook or REPL, the cwd."""
-    module = sys.modules.get(import_name)
-    filename = getattr(module, "__file__", None)
-    interactive = hasattr(sys, "ps1") or "IPython" in sys.modules
-    if filename is None or (import_name == "__main__" and interactive):
-        return os.getcwd()
-    return os.path.dirname(os.path.abspath(filename))
+#: The key of the app's own layer (a blueprint's layer is keyed by its name).
+OWN = ""
 
 
-class App:
+class App(Scaffold):
     """A web app whose routes, templates and hooks can change while it serves.
 
-    :param import_name: the name of the module creating the app, usually
-        ``__name__``; it decides where ``templates/`` and ``static/`` are found.
+    The arguments are Flask's:
+
+    :param import_name: the module creating the app, usually ``__name__``; it
+        decides :attr:`root_path`.
+    :param static_url_path: the URL of the static files (``/static``).
+    :param static_folder: the static folder, relative to :attr:`root_path`;
+        ``None`` for no static route.
+    :param static_host: the host of the static route, with ``host_matching``.
+    :param host_matching: rules match on ``host=`` as well as the path.
+    :param subdomain_matching: rules match on ``subdomain=`` (needs
+        ``SERVER_NAME``).
+    :param template_folder: the template folder, relative to :attr:`root_path`.
+    :param instance_path: the instance folder (absolute); by default
+        ``instance/`` beside the app's module or package.
+    :param instance_relative_config: ``app.config.from_pyfile`` and friends are
+        relative to the instance folder instead of :attr:`root_path`.
     :param root_path: the folder holding ``templates/`` and ``static/``, if not
         the module's folder (or, in a notebook, the working directory).
 
@@ -69,42 +105,144 @@ class App:
 
     request_class = Request
     response_class = Response
-    json_provider_class: type[JSONProvider] = DefaultJSONProvider
     session_interface: SessionInterface = SecureCookieSessionInterface()
+    json_provider_class: type[JSONProvider] = DefaultJSONProvider
+    config_class = Config
+    url_map_class = UrlMap
+    url_rule_class = Rule
+    aborter_class = Aborter
+    #: Options for the Jinja environment, read when it is made.
+    jinja_options: dict[str, Any] = {}
 
     def __init__(
         self,
         import_name: str = "__main__",
-        *,
+        static_url_path: str | None = None,
+        static_folder: str | os.PathLike[str] | None = "static",
+        static_host: str | None = None,
+        host_matching: bool = False,
+        subdomain_matching: bool = False,
+        template_folder: str | os.PathLike[str] | None = "templates",
+        instance_path: str | None = None,
+        instance_relative_config: bool = False,
         root_path: str | None = None,
-        template_folder: str = "templates",
-        static_folder: str = "static",
-        static_url_path: str = "/static",
     ) -> None:
-        self.import_name = import_name
-        self.name = import_name
-        self.root_path = root_path or _root_path(import_name)
-        self.template_folder = os.path.join(self.root_path, template_folder)
-        self.static_folder = os.path.join(self.root_path, static_folder)
-        self.config = Config(self.root_path, DEFAULT_CONFIG)
+        super().__init__(
+            import_name, static_folder, static_url_path, template_folder, root_path
+        )
+        self.name = self._find_name()
+        if instance_path is None:
+            instance_path = self.auto_find_instance_path()
+        elif not os.path.isabs(instance_path):
+            raise ValueError(
+                "If an instance path is provided it must be absolute. A relative path"
+                " was given instead."
+            )
+        self.instance_path = instance_path
+        self.config = self.make_config(instance_relative_config)
         self.json: JSONProvider = self.json_provider_class(self)
+        self.aborter = self.aborter_class()
+        self.subdomain_matching = subdomain_matching
         self.server: LiveServer | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._listeners: tuple[ChangeListener, ...] = ()
-        self.hooks = Hooks()
+        self._layers: dict[str, Layer] = {OWN: Layer()}
+        self._layers[OWN].scopes[None] = self.hooks
+        self._building: tuple[str, Layer] | None = None
+        self._layer_jinja: dict[str, dict[str, Any]] = {k: {} for k in JINJA_KINDS}
+        self.blueprints: dict[str, Blueprint] = {}
+        self.blueprint_template_loaders: tuple[BaseLoader, ...] = ()
+        self.url_build_error_handlers: list[
+            Callable[[BuildError, str, dict[str, Any]], str | None]
+        ] = []
+        self.extensions: dict[str, Any] = {}
+        self.url_map = self.url_map_class(
+            self, host_matching=host_matching, strict_slashes=True, merge_slashes=True
+        )
+        self.view_functions = ViewFunctions(self)
         self.jinja_env = create_environment(self)
         self.templates = TemplateStore(self.jinja_env, self._template_changed)
-        self.jinja_env.loader = AppLoader(self.templates, self.template_folder)
+        self.jinja_env.loader = AppLoader(self)
         self.static_files = StaticStore(self._static_changed)
-        self._table = RouteTable({})
-        self.add_url_rule(
-            f"{static_url_path.rstrip('/')}/<path:filename>",
-            "static",
-            self._serve_static,
-        )
+        self._table = RouteTable({}, self._plans({}), self.ensure_sync, self.url_map)
+        if self.has_static_folder:
+            if bool(static_host) != host_matching:
+                raise ValueError(
+                    "Invalid static_host/host_matching combination: give static_host"
+                    " exactly when host_matching is on."
+                )
+            self.add_url_rule(
+                f"{self.static_url_path}/<path:filename>",
+                "static",
+                self.send_static_file,
+                host=static_host,
+            )
 
     def __repr__(self) -> str:
         return f"<App {self.name!r}: {len(self._table)} routes>"
+
+    def _find_name(self) -> str:
+        """The app's name: ``import_name``, or the script's name for ``__main__``."""
+        if self.import_name == "__main__":
+            filename = getattr(sys.modules.get("__main__"), "__file__", None)
+            if filename is None:
+                return "__main__"
+            return os.path.splitext(os.path.basename(filename))[0]
+        return self.import_name
+
+    @cached_property
+    def logger(self) -> logging.Logger:
+        """Flask's app logger: ``logging.getLogger(app.name)``, with a handler to
+        ``wsgi.errors`` (or stderr) if none is configured, DEBUG level in debug."""
+        from .logging import create_logger
+
+        return create_logger(self)
+
+    # Folders, config and resources.
+
+    def auto_find_instance_path(self) -> str:
+        """``instance/`` beside the app's module or package (or in the working
+        directory in a notebook); for an installed package, ``<prefix>/var``."""
+        module = sys.modules.get(self.import_name)
+        filename = getattr(module, "__file__", None)
+        if (
+            filename is None
+            or self.import_name == "__main__"
+            and not os.path.isfile(filename)
+        ):
+            return os.path.join(self.root_path, "instance")
+        folder = os.path.dirname(os.path.abspath(filename))
+        if hasattr(module, "__path__"):
+            folder = os.path.dirname(folder)
+        if os.path.basename(folder) in ("site-packages", "dist-packages"):
+            return os.path.join(sys.prefix, "var", f"{self.name}-instance")
+        return os.path.join(folder, "instance")
+
+    def make_config(self, instance_relative: bool = False) -> Config:
+        """``app.config``: Flask's defaults, paths relative to :attr:`root_path`
+        (or to :attr:`instance_path` with ``instance_relative_config``)."""
+        root = self.instance_path if instance_relative else self.root_path
+        return self.config_class(root, DEFAULT_CONFIG)
+
+    def open_instance_resource(
+        self, resource: str, mode: str = "rb", encoding: str | None = "utf-8"
+    ) -> IO[Any]:
+        """Open ``resource`` in :attr:`instance_path` (writing allowed)."""
+        path = os.path.join(self.instance_path, resource)
+        if "b" in mode:
+            return open(path, mode)
+        return open(path, mode, encoding=encoding)
+
+    def send_static_file(self, filename: str) -> _WerkzeugResponse:
+        """The static route's view: ``app.static_files`` first, then the folder."""
+        environ = _current.get().environ or {}
+        return serve_static(
+            self.static_files,
+            self.static_folder or "",
+            filename,
+            environ,
+            max_age=self.get_send_file_max_age(filename),
+        )
 
     # Registration: every change builds a new RouteTable and swaps one reference.
 
@@ -113,147 +251,308 @@ class App:
         rule: str,
         endpoint: str | None = None,
         view_func: ViewFunc | None = None,
-        methods: Iterable[str] | None = None,
         provide_automatic_options: bool | None = None,
         **options: Any,
     ) -> None:
-        """Route ``rule`` to ``view_func``; an existing ``endpoint`` is replaced.
+        """Route ``rule`` to ``view_func`` (or only name its endpoint, for a view
+        given later with :meth:`endpoint` or ``app.view_functions``).
+
+        Registering an endpoint again with another view replaces the old view and
+        its rules; with the same view, the rule is added.
 
         :param rule: the URL rule, with Werkzeug converters (``/user/<int:id>``).
         :param endpoint: the endpoint's name, by default the function's name.
         :param view_func: the view; its parameters are the rule's variables (and
             ``request``, if it wants the request passed in).
-        :param methods: allowed methods, ``GET`` (and so ``HEAD``) by default.
+        :param provide_automatic_options: answer ``OPTIONS`` automatically (by
+            default unless ``OPTIONS`` is in ``methods``).
+        :param options: Werkzeug :class:`~werkzeug.routing.Rule` options:
+            ``methods`` (``GET`` by default, and so ``HEAD``), ``defaults``,
+            ``subdomain``, ``host``, ``strict_slashes``, ``redirect_to``, ...
         :raises ValueError: the rule does not parse; nothing is changed.
         """
-        if view_func is None:
-            raise TypeError(f"add_url_rule({rule!r}) needs a view_func")
-        name = endpoint or view_func.__name__
-        methods = methods or getattr(view_func, "methods", None) or ("GET",)
+        name = endpoint if endpoint is not None else endpoint_from_view(view_func)
+        methods = options.pop("methods", None)
+        if methods is None:
+            methods = getattr(view_func, "methods", None) or ("GET",)
+        if isinstance(methods, str):
+            raise TypeError(
+                "Allowed methods must be a list of strings, for example:"
+                ' @app.route(..., methods=["POST"])'
+            )
         method_set = {m.upper() for m in methods}
+        method_set |= set(getattr(view_func, "required_methods", ()))
         if provide_automatic_options is None:
             provide_automatic_options = getattr(
                 view_func, "provide_automatic_options", None
             )
         if provide_automatic_options is None:
             provide_automatic_options = "OPTIONS" not in method_set and bool(
-                self.config["PROVIDE_AUTOMATIC_OPTIONS"]
+                self.config.get("PROVIDE_AUTOMATIC_OPTIONS", True)
             )
         if provide_automatic_options:
             method_set.add("OPTIONS")
-        compiled = compile_rule(rule, name, method_set, **options)
+        compiled = compile_rule(rule, name, method_set, self.url_map, **options)
+        self._add_compiled(compiled, view_func, provide_automatic_options)
+
+    def _add_compiled(
+        self, rule: Rule, view: ViewFunc | None, auto_options: bool
+    ) -> None:
+        name = rule.endpoint
         with self._lock:
-            table = self._table
-            existing = table.endpoints.get(name)
-            if existing is not None and existing.view == view_func:
-                updated = existing.with_rule(compiled)
+            layer = self._building_layer()
+            existing = layer.routes.get(name)
+            if existing is None and view is None:
+                existing = self._table.routes.get(name)
+            if existing is not None and (view is None or existing.view == view):
+                route = existing.with_rule(rule)
             else:
-                updated = Endpoint(
-                    name, view_func, (compiled,), provide_automatic_options
+                route = Route(name, view, (rule,), auto_options)
+            layer.routes = {**layer.routes, name: route}
+            self._registered("route", name)
+
+    def _add_rule_object(self, rule: Rule) -> None:
+        """``app.url_map.add(Rule(...))``: the rule's view is the endpoint's."""
+        if rule.map is None:
+            bind_rule(rule, self.url_map)
+        auto_options = bool(getattr(rule, "provide_automatic_options", False))
+        self._add_compiled(rule, None, auto_options)
+
+    def _set_view(self, endpoint: str, view: ViewFunc | None) -> None:
+        """Give ``endpoint`` another view (``None``: none), keeping its rules."""
+        with self._lock:
+            layer = self._building_layer()
+            if self._building is None:
+                layer = next(
+                    (
+                        lay
+                        for lay in reversed(self._layers.values())
+                        if endpoint in lay.routes
+                    ),
+                    layer,
                 )
-            self._table = table.replace(updated)
-        self._changed("route", name)
-
-    def route(self, rule: str, **options: Any) -> Callable[[F], F]:
-        """Decorate a view to answer ``rule``; see :meth:`add_url_rule`."""
-
-        endpoint = options.pop("endpoint", None)
-
-        def decorator(view: F) -> F:
-            self.add_url_rule(rule, endpoint, view, **options)
-            return view
-
-        return decorator
-
-    def get(self, rule: str, **options: Any) -> Callable[[F], F]:
-        """``route(rule, methods=["GET"])``."""
-        return self.route(rule, methods=["GET"], **options)
-
-    def post(self, rule: str, **options: Any) -> Callable[[F], F]:
-        """``route(rule, methods=["POST"])``."""
-        return self.route(rule, methods=["POST"], **options)
-
-    def put(self, rule: str, **options: Any) -> Callable[[F], F]:
-        """``route(rule, methods=["PUT"])``."""
-        return self.route(rule, methods=["PUT"], **options)
-
-    def delete(self, rule: str, **options: Any) -> Callable[[F], F]:
-        """``route(rule, methods=["DELETE"])``."""
-        return self.route(rule, methods=["DELETE"], **options)
-
-    def patch(self, rule: str, **options: Any) -> Callable[[F], F]:
-        """``route(rule, methods=["PATCH"])``."""
-        return self.route(rule, methods=["PATCH"], **options)
+            route = layer.routes.get(endpoint) or Route(endpoint, None, (), True)
+            layer.routes = {**layer.routes, endpoint: route.with_view(view)}
+            self._registered("route", endpoint)
 
     def remove_route(self, endpoint: str) -> None:
-        """Remove ``endpoint`` and all its rules.
+        """Remove ``endpoint`` and all its rules (from a blueprint's registration
+        too, until that blueprint is registered again).
 
         :raises KeyError: there is no such endpoint.
         """
         with self._lock:
-            if endpoint not in self._table.endpoints:
+            if endpoint not in self._table.routes:
                 raise KeyError(f"no route with endpoint {endpoint!r}")
-            self._table = self._table.without(endpoint)
-        self._changed("route", endpoint)
+            for layer in self._layers.values():
+                if endpoint in layer.routes:
+                    layer.routes = {
+                        k: v for k, v in layer.routes.items() if k != endpoint
+                    }
+            self._registered("route", endpoint)
 
     @property
     def endpoints(self) -> dict[str, Endpoint]:
         """The current endpoints by name (a snapshot)."""
         return dict(self._table.endpoints)
 
-    @property
-    def url_map(self) -> Any:
-        """The current Werkzeug :class:`~werkzeug.routing.Map` (a snapshot)."""
-        return self._table.map
+    def register_blueprint(self, blueprint: Blueprint, **options: Any) -> None:
+        """Register ``blueprint``'s routes, hooks, handlers and filters.
 
-    # Hooks and error handlers: replaced by name, so re-running a cell replaces.
+        Registering a blueprint again under the same name (the same object, or a
+        new one, as a re-run cell makes) replaces everything the earlier
+        registration added, in one swap.
 
-    def before_request(self, f: F) -> F:
-        """Run ``f()`` before each view; a value it returns answers the request."""
-        return self._add_hook("before_request", f)
+        :param options: ``url_prefix``, ``subdomain``, ``url_defaults`` and
+            ``name`` override the blueprint's own; ``cli_group`` as in Flask.
+        """
+        name = options.get("name", blueprint.name)
+        if not name or "." in name:
+            raise ValueError(f"blueprint name {name!r} may not be empty or dotted.")
+        self._register_layer(name, blueprint, options)
+        self._changed("blueprint", name)
 
-    def after_request(self, f: F) -> F:
-        """Run ``f(response)`` after each view; it returns the response to send."""
-        return self._add_hook("after_request", f)
+    def remove_blueprint(self, name: str) -> None:
+        """Remove everything the blueprint registered as ``name`` added.
 
-    def teardown_request(self, f: F) -> F:
-        """Run ``f(error_or_None)`` when each request ends, whatever happened."""
-        return self._add_hook("teardown_request", f)
+        :raises KeyError: no blueprint is registered under that name.
+        """
+        with self._lock:
+            layer = self._layers.get(name)
+            if layer is None or layer.source is None:
+                raise KeyError(f"no blueprint registered as {name!r}")
+            self._layers = {k: v for k, v in self._layers.items() if k != name}
+            for blueprint in layer.blueprints.values():
+                blueprint._removed_from(self, name)
+            self._rebuild()
+        self._changed("blueprint", name)
 
-    def _add_hook(self, kind: str, f: F) -> F:
-        self.hooks.add(kind, f)
-        self._changed("hook", f.__name__)
-        return f
+    def _register_layer(
+        self, key: str, blueprint: Blueprint, options: dict[str, Any]
+    ) -> None:
+        with self._lock:
+            layer = Layer((blueprint, options))
+            outer = self._building
+            self._building = (key, layer)
+            try:
+                blueprint._added_to(self, key)
+                blueprint.register(self, options)
+            finally:
+                self._building = outer
+            old = self._layers.get(key)
+            if old is not None:
+                for replaced in old.blueprints.values():
+                    if replaced not in layer.blueprints.values():
+                        replaced._removed_from(self, key)
+            self._layers = {**self._layers, key: layer}
+            self._rebuild()
 
-    def remove_hook(self, name: str) -> None:
-        """Remove the before/after/teardown hook(s) named ``name``."""
-        self.hooks.remove(name)
-        self._changed("hook", name)
+    def _reregister_blueprint(self, key: str) -> None:
+        """A registered blueprint changed: register it again, live."""
+        with self._lock:
+            layer = self._layers.get(key)
+            if layer is None or layer.source is None or self._building is not None:
+                return
+            self._register_layer(key, *layer.source)
+        self._changed("blueprint", key)
 
-    def errorhandler(self, code_or_exception: ErrorKey) -> Callable[[F], F]:
-        """Decorate ``f(error)`` to answer an HTTP status code or exception class."""
+    def _building_layer(self) -> Layer:
+        """The layer registrations go to now: a blueprint's while it registers."""
+        building = self._building
+        return building[1] if building is not None else self._layers[OWN]
+
+    def _building_key(self) -> str:
+        building = self._building
+        return building[0] if building is not None else OWN
+
+    def _first_registration_of(self, blueprint: Blueprint) -> bool:
+        """Whether ``blueprint`` is in no other registration on this app."""
+        key = self._building_key()
+        return not any(
+            blueprint in layer.blueprints.values()
+            for name, layer in self._layers.items()
+            if name != key
+        )
+
+    def _registered(self, kind: str, name: str) -> None:
+        """A registration changed: swap in a new table (unless a blueprint is being
+        registered: that swaps once, at its end) and tell the listeners."""
+        with self._lock:
+            if self._building is not None:
+                return
+            self._rebuild()
+        self._changed(kind, name)
+
+    def _rebuild(self) -> None:
+        routes, scopes = merge(self._layers)
+        self._apply_layer_jinja()
+        self.blueprints = {
+            name: bp
+            for layer in self._layers.values()
+            for name, bp in layer.blueprints.items()
+        }
+        self.blueprint_template_loaders = tuple(
+            loader
+            for layer in self._layers.values()
+            for loader in layer.template_loaders
+        )
+        self._table = RouteTable(
+            routes, self._plans(scopes), self.ensure_sync, self.url_map, self._table
+        )
+
+    def _plans(self, scopes: Mapping[str | None, Any]) -> PlanBook:
+        return PlanBook(scopes, self.ensure_sync)
+
+    def _apply_layer_jinja(self) -> None:
+        """Put the blueprints' app-wide filters, tests and globals in the Jinja
+        environment, removing the ones a replaced registration had added."""
+        new: dict[str, dict[str, Any]] = {kind: {} for kind in JINJA_KINDS}
+        for key, layer in self._layers.items():
+            if key != OWN:
+                for kind in JINJA_KINDS:
+                    new[kind].update(layer.jinja[kind])
+        for kind in JINJA_KINDS:
+            target = getattr(self.jinja_env, kind)
+            for name, value in self._layer_jinja[kind].items():
+                if target.get(name) is value and name not in new[kind]:
+                    del target[name]
+            target.update(new[kind])
+        self._layer_jinja = new
+
+    # Async: views, hooks and handlers are wrapped once, at registration.
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """``func`` as a plain function (placeholder until the async bridge lands:
+        every function is returned as it is)."""
+        return func
+
+    # Templates.
+
+    def template_filter(self, name: str | None = None) -> Callable[[F], F]:
+        """Decorate a Jinja filter (named ``name``, or the function's name)."""
+        return self._jinja_decorator(self.add_template_filter, name)
+
+    def add_template_filter(self, f: Callable[..., Any], name: str | None = None):
+        """Register a Jinja filter; a filter of the same name is replaced."""
+        self._add_jinja("filters", f, name)
+
+    def template_test(self, name: str | None = None) -> Callable[[F], F]:
+        """Decorate a Jinja test (``{% if x is name %}``)."""
+        return self._jinja_decorator(self.add_template_test, name)
+
+    def add_template_test(self, f: Callable[..., Any], name: str | None = None):
+        """Register a Jinja test; a test of the same name is replaced."""
+        self._add_jinja("tests", f, name)
+
+    def template_global(self, name: str | None = None) -> Callable[[F], F]:
+        """Decorate a function available in every template."""
+        return self._jinja_decorator(self.add_template_global, name)
+
+    def add_template_global(self, f: Callable[..., Any], name: str | None = None):
+        """Register a template global; a global of the same name is replaced."""
+        self._add_jinja("globals", f, name)
+
+    def _add_jinja(self, kind: str, f: Callable[..., Any], name: str | None) -> None:
+        name = name or f.__name__
+        getattr(self.jinja_env, kind)[name] = f
+        self._changed("template_" + kind, name)
+
+    @staticmethod
+    def _jinja_decorator(
+        add: Callable[[Callable[..., Any], str | None], None], name: Any
+    ) -> Callable[[F], F]:
+        if callable(name):  # used bare: @app.template_filter
+            add(name, None)
+            return name
 
         def decorator(f: F) -> F:
-            self.register_error_handler(code_or_exception, f)
+            add(f, name)
             return f
 
         return decorator
 
-    def register_error_handler(
-        self, code_or_exception: ErrorKey, f: Callable[[Any], Any]
-    ) -> None:
-        """Plain-call form of :meth:`errorhandler`."""
-        key = self.hooks.add_error_handler(code_or_exception, f)
-        self._changed("errorhandler", str(key))
+    def update_template_context(self, context: dict[str, Any]) -> None:
+        """Add what the context processors return (the app's, then the request's
+        blueprints'); the variables passed to the render win."""
+        current = _current.get(None)
+        if current is not None and current.app is self:
+            name = getattr(current, "endpoint", None)
+            endpoint = current.table.endpoints.get(name) if name else None
+            plan = endpoint.plan if endpoint is not None else current.table.plans(None)
+        else:
+            plan = self._table.plans(None)
+        if not plan.context_processors:
+            return
+        original = context.copy()
+        for processor in plan.context_processors:
+            context.update(processor())
+        context.update(original)
 
-    def remove_error_handler(self, code_or_exception: ErrorKey) -> None:
-        """Remove the handler for a code or exception class."""
-        key = self.hooks.remove_error_handler(code_or_exception)
-        self._changed("errorhandler", str(key))
+    def _template_changed(self, name: str) -> None:
+        self._changed("template", name)
 
-    def handlers(self) -> dict[str, tuple[Callable[..., Any], ...]]:
-        """The hooks and error handlers now registered, by kind (a snapshot)."""
-        return self.hooks.snapshot()
+    def _static_changed(self, name: str) -> None:
+        self._changed("static", name)
 
     # Change notification, for the live server's reload and the notebook panel.
 
@@ -271,12 +570,6 @@ class App:
             except Exception:
                 logger.exception("change listener %r failed", listener)
 
-    def _template_changed(self, name: str) -> None:
-        self._changed("template", name)
-
-    def _static_changed(self, name: str) -> None:
-        self._changed("static", name)
-
     # Dispatch: the hot path. It reads the table once and builds nothing unasked.
 
     def __call__(
@@ -291,140 +584,243 @@ class App:
         table = self._table
         context = RequestContext(self, table, environ)
         token = _current.set(context)
+        endpoint = table.unrouted
         error: BaseException | None = None
         try:
             try:
-                rv = self._dispatch(context, environ, table)
-                if not self.hooks.after and context._session is None:
+                endpoint, args = self._match(context, environ, table)
+                rv = self._dispatch(context, endpoint, args)
+                if not endpoint.after and context._session is None:
                     plain = write_plain(rv, environ, start_response)
                     if plain is not None:
                         return plain
-                response = self._finish(context, rv)
+                response = self._finish(context, endpoint, rv)
             except Exception as exc:
-                error = exc
-                response = self._finish_error(
-                    context, self._handle_exception(context, exc)
-                )
+                try:
+                    rv = self._handle_user_exception(context, endpoint, exc)
+                except Exception as unhandled:
+                    error = unhandled
+                    rv = self._handle_exception(context, endpoint, unhandled)
+                response = self._finish_error(context, endpoint, rv)
             return response(environ, start_response)
         finally:
-            if self.hooks.teardown:
-                self._run_teardown(error)
+            if endpoint.teardown:
+                self._run_teardown(endpoint, error)
             _current.reset(token)
 
-    def _dispatch(
+    def _match(
         self, context: RequestContext, environ: dict[str, Any], table: RouteTable
-    ) -> Any:
+    ) -> tuple[Endpoint, Mapping[str, Any]]:
+        """The endpoint for this request and its arguments: the static-path dict
+        first, then Werkzeug; no match gives ``table.unrouted`` and the error."""
         path = environ.get("PATH_INFO") or "/"
         method = environ["REQUEST_METHOD"]
         by_method = table.static.get(path)
-        endpoint = None
         if by_method is not None:
-            endpoint = by_method.get(method)
-        if endpoint is not None:
-            args: Mapping[str, Any] = {}
-        else:
-            rule, args = self._match(context, path, method, table)
-            endpoint = table.endpoints[rule.endpoint]
-            context.view_args = dict(args)
-            if method == "OPTIONS" and endpoint.auto_options:
-                return self._options_response(context)
-        context.endpoint = environ[ENVIRON_ENDPOINT] = endpoint.name
-        before = self.hooks.before
-        if before:
-            for hook in before.values():
-                early = hook()
-                if early is not None:
-                    return early
-        if endpoint.takes_request:
-            return endpoint.view(request=context.request, **args)
-        return endpoint.view(**args)
-
-    @staticmethod
-    def _match(
-        context: RequestContext, path: str, method: str, table: RouteTable
-    ) -> tuple[Rule, Mapping[str, Any]]:
-        """Werkzeug's match of ``path`` (a ``PATH_INFO``, latin-1 of UTF-8)."""
+            hit = by_method.get(method)
+            if hit is not None:
+                endpoint, context.url_rule = hit
+                context.endpoint = environ[ENVIRON_ENDPOINT] = endpoint.name
+                return endpoint, NO_ARGS
         if not path.isascii():
             path = path.encode("latin-1").decode("utf-8", "replace")
         try:
-            return table.matcher.match(path, method, return_rule=True)
+            if table.by_host:
+                rule, args = context.url_adapter().match(return_rule=True)
+            else:
+                rule, args = table.matcher.match(path, method, return_rule=True)
         except RequestRedirect:
             # The redirect's URL needs this request's host and root.
-            return context.url_adapter().match(return_rule=True)
+            try:
+                context.url_adapter().match(return_rule=True)
+            except HTTPException as redirect:
+                return table.unrouted, {"error": redirect}
+            raise
+        except HTTPException as routing_error:
+            return table.unrouted, {"error": routing_error}
+        endpoint = table.endpoints[rule.endpoint]
+        context.url_rule = rule
+        context.view_args = dict(args)
+        context.endpoint = environ[ENVIRON_ENDPOINT] = endpoint.name
+        if method == "OPTIONS" and endpoint.auto_options:
+            return endpoint.answering(self._default_options), NO_ARGS
+        return endpoint, args
 
-    def _options_response(self, context: RequestContext) -> Response:
-        response = self.response_class()
-        response.allow.update(context.url_adapter().allowed_methods())
-        return response
+    def _dispatch(
+        self, context: RequestContext, endpoint: Endpoint, args: Mapping[str, Any]
+    ) -> Any:
+        """URL value preprocessors and before-request hooks, then the view."""
+        if endpoint.prepare:
+            early = self._preprocess(context, endpoint)
+            if early is not None:
+                return early
+        if endpoint.takes_request:
+            return endpoint.call(request=context.request, **args)
+        return endpoint.call(**args)
 
-    def _finish(self, context: RequestContext, rv: Any) -> _WerkzeugResponse:
-        response = to_response(rv, context.endpoint, self.response_class)
-        for hook in reversed(self.hooks.after.values()):
+    def _preprocess(self, context: RequestContext, endpoint: Endpoint) -> Any:
+        plan = endpoint.plan
+        if plan.preprocess:
+            view_args = context.view_args if context.endpoint is not None else None
+            for preprocessor in plan.preprocess:
+                preprocessor(context.endpoint, view_args)
+        for hook in plan.before:
+            early = hook()
+            if early is not None:
+                return early
+        return None
+
+    def _finish(
+        self, context: RequestContext, endpoint: Endpoint, rv: Any
+    ) -> _WerkzeugResponse:
+        """The response for ``rv``, through the after-request hooks and the
+        session."""
+        response = to_response(
+            rv, context.endpoint, self.response_class, context.environ
+        )
+        for hook in endpoint.after:
             response = hook(response)
         session = context._session
         if session is not None and not self.session_interface.is_null_session(session):
             self.session_interface.save_session(self, session, response)
         return response
 
-    def _finish_error(self, context: RequestContext, rv: Any) -> _WerkzeugResponse:
+    def _finish_error(
+        self, context: RequestContext, endpoint: Endpoint, rv: Any
+    ) -> _WerkzeugResponse:
         """:meth:`_finish` for an error's answer (after_request hooks and the session
         apply to it too, as in Flask); if that fails as well, a plain 500."""
         try:
-            return self._finish(context, rv)
+            return self._finish(context, endpoint, rv)
         except Exception:
             logger.exception(
                 "Error while answering an error in view %r", context.endpoint
             )
             return InternalServerError().get_response(context.environ)
 
-    def _handle_exception(self, context: RequestContext, exc: Exception) -> Any:
-        """What answers ``exc``: an error handler's return value, or a response."""
-        if isinstance(exc, RequestRedirect):
-            return exc.get_response(context.environ)
-        handler = self.hooks.error_handler_for(exc)
-        if isinstance(exc, HTTPException):
+    def trap_http_exception(self, error: Exception) -> bool:
+        """Whether an HTTP error should be raised as an ordinary exception
+        (``TRAP_HTTP_EXCEPTIONS``, ``TRAP_BAD_REQUEST_ERRORS``), as in Flask."""
+        config = self.config
+        if config.get("TRAP_HTTP_EXCEPTIONS"):
+            return True
+        trap_bad_request = config.get("TRAP_BAD_REQUEST_ERRORS")
+        if trap_bad_request is None and self.debug:
+            return isinstance(error, BadRequestKeyError)
+        return bool(trap_bad_request) and isinstance(error, BadRequest)
+
+    def _handle_user_exception(
+        self, context: RequestContext, endpoint: Endpoint, exc: Exception
+    ) -> Any:
+        """An error handler's answer to ``exc``, or an HTTP error's own response;
+        re-raises ``exc`` when nothing handles it."""
+        if isinstance(exc, BadRequestKeyError) and (
+            self.debug or self.config.get("TRAP_BAD_REQUEST_ERRORS")
+        ):
+            exc.show_exception = True
+        if isinstance(exc, HTTPException) and not self.trap_http_exception(exc):
+            if exc.code is None or isinstance(exc, RequestRedirect):
+                return exc.get_response(context.environ)
+            handler = endpoint.plan.error_handler_for(exc)
             if handler is None:
                 return exc.get_response(context.environ)
             return handler(exc)
-        context.environ[ENVIRON_EXCEPTION] = exc
-        if handler is not None:
-            return handler(exc)
-        propagate = self.config.get("PROPAGATE_EXCEPTIONS")
-        if propagate or propagate is None and self.config.get("TESTING"):
+        handler = endpoint.plan.error_handler_for(exc)
+        if handler is None:
             raise exc
-        logger.error(
-            "Exception in view %r on %s %s",
-            context.endpoint,
-            context.environ.get("REQUEST_METHOD"),
-            context.environ.get("PATH_INFO"),
-            exc_info=exc,
-        )
+        context.environ[ENVIRON_EXCEPTION] = exc
+        return handler(exc)
+
+    def _handle_exception(
+        self, context: RequestContext, endpoint: Endpoint, exc: Exception
+    ) -> Any:
+        """An unhandled exception: raised again when exceptions propagate
+        (``PROPAGATE_EXCEPTIONS``, or testing/debug), else logged and answered
+        by the 500 handler or a plain 500."""
+        context.environ[ENVIRON_EXCEPTION] = exc
+        propagate = self.config.get("PROPAGATE_EXCEPTIONS")
+        if propagate is None:
+            propagate = self.testing or self.debug
+        if propagate:
+            raise exc
+        self.log_exception(context, exc)
         server_error = InternalServerError(original_exception=exc)
-        handler = self.hooks.error_handlers.get(500)
+        handler = endpoint.plan.error_handler_for(server_error)
         if handler is not None:
             return handler(server_error)
         return server_error.get_response(context.environ)
 
-    def _run_teardown(self, error: BaseException | None) -> None:
-        for hook in reversed(self.hooks.teardown.values()):
+    def log_exception(self, context: RequestContext, exc: BaseException) -> None:
+        """Log an unhandled view error, naming the endpoint."""
+        environ = context.environ
+        logger.error(
+            "Exception on %s [%s] in view %r",
+            environ.get("PATH_INFO"),
+            environ.get("REQUEST_METHOD"),
+            context.endpoint,
+            exc_info=exc,
+        )
+
+    def _run_teardown(self, endpoint: Endpoint, error: BaseException | None) -> None:
+        for hook in endpoint.teardown:
             try:
                 hook(error)
             except Exception:
                 logger.exception("teardown_request hook %r failed", hook)
 
-    def _serve_static(self, filename: str) -> _WerkzeugResponse:
-        environ = _current.get().environ or {}
-        return serve_static(self.static_files, self.static_folder, filename, environ)
+    def _default_options(self) -> _WerkzeugResponse:
+        return self.make_default_options_response()
+
+    def make_default_options_response(self) -> _WerkzeugResponse:
+        """The automatic answer to ``OPTIONS``: an empty 200 with ``Allow``."""
+        context = _current.get()
+        response = self.response_class()
+        response.allow.update(context.url_adapter().allowed_methods())
+        return response
 
     def make_response(self, rv: Any) -> _WerkzeugResponse:
-        """Convert what a view could return into a response object."""
-        return to_response(rv, None, self.response_class)
+        """Convert what a view could return into a :attr:`response_class`."""
+        current = _current.get(None)
+        endpoint = getattr(current, "endpoint", None)
+        environ = getattr(current, "environ", None)
+        return to_response(rv, endpoint, self.response_class, environ)
+
+    def redirect(self, location: str, code: int = 302) -> _WerkzeugResponse:
+        """A redirect response (what :func:`protoweb.redirect` calls)."""
+        return _werkzeug_redirect(location, code, Response=self.response_class)
+
+    # Flask's request steps, for code that calls them inside a request context.
+
+    def _current_endpoint(self) -> Endpoint:
+        context = _current.get()
+        endpoint = context.table.endpoints.get(getattr(context, "endpoint", "") or "")
+        return endpoint if endpoint is not None else context.table.unrouted
+
+    def preprocess_request(self) -> Any:
+        """Run the URL value preprocessors and before-request hooks of the current
+        request; a value one returns is returned."""
+        context = _current.get()
+        return self._preprocess(context, self._current_endpoint())  # type: ignore
+
+    def process_response(self, response: _WerkzeugResponse) -> _WerkzeugResponse:
+        """Run the after-request hooks of the current request on ``response``."""
+        for hook in self._current_endpoint().after:
+            response = hook(response)
+        return response
+
+    def do_teardown_request(self, exc: BaseException | None = None) -> None:
+        """Run the teardown-request hooks of the current request."""
+        self._run_teardown(self._current_endpoint(), exc)
 
     # Contexts, URLs and templates outside a request.
 
     def app_context(self) -> AppContext:
         """A context for ``url_for``, templates and ``g`` outside a request."""
         return AppContext(self)
+
+    def request_context(self, environ: dict[str, Any]) -> RequestContext:
+        """The context of the request ``environ``."""
+        return RequestContext(self, self._table, environ)
 
     def test_request_context(self, *args: Any, **kwargs: Any) -> RequestContext:
         """A request context for a made-up request (``EnvironBuilder``'s arguments)."""
@@ -438,30 +834,64 @@ class App:
             return nullcontext(current)
         return self.app_context()
 
-    def url_for(self, endpoint: str, **values: Any) -> str:
-        """:func:`~protoweb.url_for` for this app, with or without a request."""
-        from .urls import url_for
+    def url_for(
+        self,
+        endpoint: str,
+        *,
+        _anchor: str | None = None,
+        _method: str | None = None,
+        _scheme: str | None = None,
+        _external: bool | None = None,
+        **values: Any,
+    ) -> str:
+        """The URL of ``endpoint`` (``".name"``: in the current blueprint),
+        ``values`` filling its variables (the rest: query string).
 
-        with self._own_context():
-            return url_for(endpoint, **values)
+        In a request the URL is relative to the request's root; outside one it
+        uses ``SERVER_NAME``, ``APPLICATION_ROOT`` and ``PREFERRED_URL_SCHEME``,
+        and is external.
+        """
+        from .urls import build_url
+
+        with self._own_context() as context:
+            return build_url(
+                self, context, endpoint, values, _anchor, _method, _scheme, _external
+            )
+
+    def inject_url_defaults(self, endpoint: str, values: dict[str, Any]) -> None:
+        """Let the ``url_defaults`` functions of the app and of ``endpoint``'s
+        blueprints fill in ``values``."""
+        from .routing import blueprint_of
+
+        for function in self._table.plans(blueprint_of(endpoint)).url_defaults:
+            function(endpoint, values)
+
+    def handle_url_build_error(
+        self, error: BuildError, endpoint: str, values: dict[str, Any]
+    ) -> str:
+        """``url_for`` could not build: ask each of
+        :attr:`url_build_error_handlers`; the first URL one returns is used, else
+        ``error`` is raised."""
+        for handler in self.url_build_error_handlers:
+            try:
+                rv = handler(error, endpoint, values)
+            except BuildError as next_error:
+                error = next_error
+                continue
+            if rv is not None:
+                return rv
+        if error is sys.exc_info()[1]:
+            raise
+        raise error
 
     def render_template(self, template_name: str, **context: Any) -> str:
         """Render one of this app's templates, with or without a request."""
+        from .templating import render
+
         with self._own_context():
-            return self.jinja_env.get_template(template_name).render(context)
+            return render(self, self.jinja_env.get_template(template_name), context)
 
-    # Config shortcuts, the command line, testing and serving.
-
-    @property
-    def cli(self) -> AppGroup:
-        """The app's click command group: ``@app.cli.command("init-db")`` adds a
-        command that ``protoweb --app module init-db`` runs (click loads here)."""
-        group: AppGroup | None = self.__dict__.get("_cli")
-        if group is None:
-            from .cli import AppGroup
-
-            group = self.__dict__["_cli"] = AppGroup(self.name)
-        return group
+    # Config shortcuts, testing and serving.
 
     @property
     def secret_key(self) -> Any:
@@ -487,6 +917,16 @@ class App:
     def testing(self, value: bool) -> None:
         self.config["TESTING"] = value
 
+    @property
+    def cli(self) -> AppGroup:
+        """The app's click group (``@app.cli.command()``), made on first use."""
+        group: AppGroup | None = self.__dict__.get("_cli")
+        if group is None:
+            from .cli import AppGroup
+
+            group = self.__dict__["_cli"] = AppGroup(self.name)
+        return group
+
     def test_client(self, use_cookies: bool = True) -> Client:
         """Werkzeug's test client for this app."""
         return Client(self, use_cookies=use_cookies)
@@ -499,7 +939,7 @@ class App:
         :param port: ``0`` picks a free port; ``server.url`` says which.
         :param dev: dev tools on (request log, traceback pages, live reload).
         """
-        from .server import LiveServer
+        from .serving import LiveServer
 
         if self.server is not None and self.server.running:
             raise RuntimeError(f"{self!r} is already serving at {self.server.url}")
@@ -507,9 +947,49 @@ class App:
         server.start()
         return server
 
-    def run(self, host: str = "127.0.0.1", port: int = 5000, **options: Any) -> None:
-        """Serve until interrupted (blocking); production deployments use any WSGI
-        server with ``app`` as the callable."""
-        from .server import run_simple
+    def run(
+        self,
+        host: str | None = None,
+        port: int | None = None,
+        debug: bool | None = None,
+        load_dotenv: bool = True,
+        **options: Any,
+    ) -> None:
+        """Serve until interrupted (blocking), with Flask's arguments.
 
-        run_simple(self, host, port, **options)
+        ``host`` and ``port`` default to ``SERVER_NAME``'s, else
+        ``127.0.0.1:5000``; ``debug`` sets :attr:`debug` (errors propagate to the
+        server). Werkzeug's debugger and reloader are never started:
+        ``use_debugger`` and ``use_reloader`` are accepted and ignored (in a
+        notebook, :meth:`serve` reloads live instead). ``load_dotenv`` loads
+        ``.env``/``.flaskenv`` if python-dotenv is installed. Other options go to
+        Werkzeug's ``run_simple`` (``threaded``, ``ssl_context``, ...).
+        Production deployments use any WSGI server with ``app`` as the callable.
+        """
+        from .serving.live_server import run_simple
+
+        if load_dotenv:
+            _load_dotenv()
+        if debug is not None:
+            self.debug = bool(debug)
+        server_name = self.config.get("SERVER_NAME") or ""
+        name_host, _, name_port = server_name.partition(":")
+        host = host or name_host or "127.0.0.1"
+        if port is None:
+            port = int(name_port) if name_port else 5000
+        options.pop("use_reloader", None)
+        options.pop("use_debugger", None)
+        options.pop("use_evalex", None)
+        run_simple(self, host, int(port), **options)
+
+
+def _load_dotenv() -> None:
+    """Load ``.env`` and ``.flaskenv`` with python-dotenv, if it is installed."""
+    try:
+        import dotenv
+    except ImportError:
+        return
+    for name in (".flaskenv", ".env"):
+        path = dotenv.find_dotenv(name, usecwd=True)
+        if path:
+            dotenv.load_dotenv(path, encoding="utf-8")

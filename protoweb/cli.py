@@ -503,7 +503,7 @@ def repl_command(
             ' install them with: pip install "protoweb[jupyter]"'
         ) from None
 
-    from .server import PortInUseError
+    from .serving import PortInUseError
 
     if app_path is not None:
         info.app_import_path = app_path

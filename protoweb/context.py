@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from werkzeug.local import LocalProxy
 
 if TYPE_CHECKING:
-    from werkzeug.routing import MapAdapter
+    from werkzeug.routing import MapAdapter, Rule
 
     from .app import App
     from .routing import RouteTable
@@ -97,6 +97,7 @@ class RequestContext(AppContext):
         "environ",
         "endpoint",
         "view_args",
+        "url_rule",
         "_request",
         "_session",
         "_adapter",
@@ -108,6 +109,7 @@ class RequestContext(AppContext):
         self.environ = environ
         self.endpoint: str | None = None
         self.view_args: dict[str, Any] = {}
+        self.url_rule: Rule | None = None
         self._g = None
         self._token = None
         self._request: Request | None = None
@@ -123,6 +125,7 @@ class RequestContext(AppContext):
             request.max_content_length = self.app.config.get("MAX_CONTENT_LENGTH")
             request.endpoint = self.endpoint
             request.view_args = self.view_args
+            request.url_rule = self.url_rule
         return request
 
     @property
@@ -140,8 +143,16 @@ class RequestContext(AppContext):
 
     def url_adapter(self) -> MapAdapter:
         if self._adapter is None:
+            # As Flask: with host matching the request's host decides; without
+            # subdomain matching, SERVER_NAME does not restrict the host.
+            server_name = self.app.config.get("SERVER_NAME")
+            subdomain = None
+            if self.table.map.host_matching:
+                server_name = None
+            elif not self.app.subdomain_matching:
+                subdomain = self.table.map.default_subdomain or ""
             self._adapter = self.table.map.bind_to_environ(
-                self.environ, server_name=self.app.config.get("SERVER_NAME")
+                self.environ, server_name=server_name, subdomain=subdomain
             )
         return self._adapter
 

@@ -79,15 +79,25 @@ class StaticStore(MutableMapping[str, bytes]):
 
 
 def serve_static(
-    store: StaticStore, folder: str, filename: str, environ: dict[str, Any]
+    store: StaticStore,
+    folder: str,
+    filename: str,
+    environ: dict[str, Any],
+    max_age: int | None = None,
 ) -> Response:
-    """The response for ``/static/<filename>``: memory first, then the folder."""
+    """The response for ``/static/<filename>``: memory first, then the folder.
+
+    :param max_age: ``Cache-Control: max-age`` (``None``: conditional only).
+    """
     memory = store.get_file(filename)
     if memory is not None:
         response = Response(memory.data, mimetype=memory.mimetype)
         response.set_etag(memory.etag)
+        if max_age is not None:
+            response.cache_control.public = True
+            response.cache_control.max_age = max_age
         return response.make_conditional(environ)
     try:
-        return send_from_directory(folder, filename, environ)
+        return send_from_directory(folder, filename, environ, max_age=max_age)
     except (NotFound, OSError, ValueError):
         raise NotFound() from None

@@ -11,7 +11,13 @@ import os
 from collections.abc import Callable, Iterator, MutableMapping
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import BaseLoader, Environment, FileSystemLoader, TemplateNotFound
+from jinja2 import (
+    BaseLoader,
+    Environment,
+    FileSystemLoader,
+    Template,
+    TemplateNotFound,
+)
 from jinja2 import TemplateSyntaxError as _JinjaSyntaxError
 
 if TYPE_CHECKING:
@@ -71,11 +77,22 @@ class TemplateStore(MutableMapping[str, str]):
 
 
 class AppLoader(BaseLoader):
-    """Looks in the app's :class:`TemplateStore`, then its template folder."""
+    """Looks in ``app.templates``, then the app's template folder, then the
+    template folders of its blueprints (in registration order), as Flask."""
 
-    def __init__(self, store: TemplateStore, folder: str) -> None:
-        self.store = store
-        self.folder = FileSystemLoader(folder)
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.store = app.templates
+        folder = app.template_folder
+        self.folder = (
+            FileSystemLoader(os.path.join(app.root_path, folder))
+            if folder is not None
+            else None
+        )
+
+    def _loaders(self) -> list[BaseLoader]:
+        own: list[BaseLoader] = [self.folder] if self.folder is not None else []
+        return [*own, *self.app.blueprint_template_loaders]
 
     def get_source(
         self, environment: Environment, template: str
@@ -84,24 +101,33 @@ class AppLoader(BaseLoader):
         source = sources.get(template)
         if source is not None:
             return source, None, lambda: sources.get(template) is source
-        try:
-            text, filename, on_disk = self.folder.get_source(environment, template)
-        except TemplateNotFound:
-            raise TemplateNotFound(
-                template,
-                f"template {template!r} is neither in app.templates nor in"
-                f" {os.path.join(self.folder.searchpath[0], '')}",
-            ) from None
+        for loader in self._loaders():
+            try:
+                text, filename, on_disk = loader.get_source(environment, template)
+            except TemplateNotFound:
+                continue
 
-        def uptodate() -> bool:
-            return template not in sources and (on_disk is None or on_disk())
+            def uptodate(on_disk: Callable[[], bool] | None = on_disk) -> bool:
+                return template not in sources and (on_disk is None or on_disk())
 
-        return text, filename, uptodate
+            return text, filename, uptodate
+        where = (
+            os.path.join(self.folder.searchpath[0], "")
+            if self.folder is not None
+            else "no template folder"
+        )
+        raise TemplateNotFound(
+            template,
+            f"template {template!r} is neither in app.templates nor in {where}",
+        )
 
     def list_templates(self) -> list[str]:
         names = set(self.store._sources)
-        if os.path.isdir(self.folder.searchpath[0]):
-            names.update(self.folder.list_templates())
+        for loader in self._loaders():
+            try:
+                names.update(loader.list_templates())
+            except (TypeError, OSError):
+                continue
         return sorted(names)
 
 
@@ -111,7 +137,8 @@ def create_environment(app: App) -> Environment:
     from .helpers import get_flashed_messages
     from .urls import url_for
 
-    environment = Environment(autoescape=autoescape, auto_reload=True)
+    options = {"autoescape": autoescape, "auto_reload": True, **app.jinja_options}
+    environment = Environment(**options)
     environment.globals.update(
         url_for=url_for,
         get_flashed_messages=get_flashed_messages,
@@ -123,12 +150,26 @@ def create_environment(app: App) -> Environment:
     return environment
 
 
-def render_template(template_name: str, **context: Any) -> str:
+def render(app: App, template: Template, context: dict[str, Any]) -> str:
+    """Render ``template`` with the context processors' variables added."""
+    app.update_template_context(context)
+    return template.render(context)
+
+
+def _stream(app: App, template: Template, context: dict[str, Any]) -> Iterator[str]:
+    app.update_template_context(context)
+    yield from template.generate(context)
+
+
+def render_template(
+    template_name_or_list: str | Template | list[str | Template], **context: Any
+) -> str:
     """Render a template of the current app with the given variables."""
     from .context import current_context
 
     app = current_context().app
-    return app.jinja_env.get_template(template_name).render(context)
+    template = app.jinja_env.get_or_select_template(template_name_or_list)
+    return render(app, template, context)
 
 
 def render_template_string(source: str, **context: Any) -> str:
@@ -136,4 +177,32 @@ def render_template_string(source: str, **context: Any) -> str:
     from .context import current_context
 
     app = current_context().app
-    return app.jinja_env.from_string(source).render(context)
+    return render(app, app.jinja_env.from_string(source), context)
+
+
+def stream_template(
+    template_name_or_list: str | Template | list[str | Template], **context: Any
+) -> Iterator[str]:
+    """Render a template piece by piece, as an iterator to return from a view
+    (the response is streamed)."""
+    from .context import current_context
+
+    app = current_context().app
+    template = app.jinja_env.get_or_select_template(template_name_or_list)
+    return _stream(app, template, context)
+
+
+def stream_template_string(source: str, **context: Any) -> Iterator[str]:
+    """:func:`stream_template` for a template given as a string."""
+    from .context import current_context
+
+    app = current_context().app
+    return _stream(app, app.jinja_env.from_string(source), context)
+
+
+def get_template_attribute(template_name: str, attribute: str) -> Any:
+    """A macro (or variable) exported by a template, to call from Python."""
+    from .context import current_context
+
+    app = current_context().app
+    return getattr(app.jinja_env.get_template(template_name).module, attribute)

@@ -148,14 +148,15 @@ def _folder_files(folder: str) -> dict[str, bytes]:
 
 def app_templates(app: App) -> dict[str, bytes]:
     """The app's templates: its ``templates/`` folder, then ``app.templates`` on top."""
-    files = _folder_files(app.template_folder)
+    folder = app.template_folder
+    files = _folder_files(os.path.join(app.root_path, folder)) if folder else {}
     files.update({name: app.templates[name].encode() for name in app.templates})
     return files
 
 
 def app_static_files(app: App) -> dict[str, bytes]:
     """The app's static files: its ``static/`` folder, then ``app.static_files``."""
-    files = _folder_files(app.static_folder)
+    files = _folder_files(app.static_folder) if app.static_folder else {}
     files.update({name: app.static_files[name] for name in app.static_files})
     return files
 

@@ -193,7 +193,7 @@ def export_project(
         live_handlers(app),
     )
     request_views = frozenset(
-        endpoint.view.__name__
+        getattr(endpoint.view, "__name__", endpoint_name)
         for endpoint_name, endpoint in app.endpoints.items()
         if endpoint_name != "static" and getattr(endpoint, "takes_request", False)
     )

@@ -124,7 +124,7 @@ def test_redefinition_replaces_handler_and_rules(app, client):
 
     assert client.get("/old").status_code == 404
     assert client.get("/new").text == "two"
-    assert len(app.url_map._rules_by_endpoint["page"]) == 1
+    assert len(list(app.url_map.iter_rules("page"))) == 1
 
 
 def test_stacked_routes_on_one_function_add_rules(app, client):
