@@ -8,11 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import json as json
 from .app import App as App
+from .config import Config as Config
 from .context import g as g
 from .context import has_request_context as has_request_context
 from .context import request as request
 from .context import session as session
+from .helpers import flash as flash
+from .helpers import get_flashed_messages as get_flashed_messages
+from .helpers import send_file as send_file
+from .helpers import send_from_directory as send_from_directory
 from .responses import abort as abort
 from .responses import jsonify as jsonify
 from .responses import make_response as make_response
