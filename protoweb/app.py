@@ -216,8 +216,10 @@ class App(Scaffold):
         directory in a notebook); for an installed package, ``<prefix>/var``."""
         module = sys.modules.get(self.import_name)
         filename = getattr(module, "__file__", None)
-        if filename is None or self.import_name == "__main__" and not os.path.isfile(
-            filename
+        if (
+            filename is None
+            or self.import_name == "__main__"
+            and not os.path.isfile(filename)
         ):
             return os.path.join(self.root_path, "instance")
         folder = os.path.dirname(os.path.abspath(filename))
@@ -333,8 +335,11 @@ class App(Scaffold):
             layer = self._building_layer()
             if self._building is None:
                 layer = next(
-                    (lay for lay in reversed(self._layers.values())
-                     if endpoint in lay.routes),
+                    (
+                        lay
+                        for lay in reversed(self._layers.values())
+                        if endpoint in lay.routes
+                    ),
                     layer,
                 )
             route = layer.routes.get(endpoint) or Route(endpoint, None, (), True)
@@ -453,11 +458,13 @@ class App(Scaffold):
         routes, scopes = merge(self._layers)
         self._apply_layer_jinja()
         self.blueprints = {
-            name: bp for layer in self._layers.values()
+            name: bp
+            for layer in self._layers.values()
             for name, bp in layer.blueprints.items()
         }
         self.blueprint_template_loaders = tuple(
-            loader for layer in self._layers.values()
+            loader
+            for layer in self._layers.values()
             for loader in layer.template_loaders
         )
         self._table = RouteTable(
@@ -965,18 +972,7 @@ class App(Scaffold):
         with self._own_context():
             return render(self, self.jinja_env.get_template(template_name), context)
 
-    # Config shortcuts, the command line, testing and serving.
-
-    @property
-    def cli(self) -> AppGroup:
-        """The app's click command group: ``@app.cli.command("init-db")`` adds a
-        command that ``protoweb --app module init-db`` runs (click loads here)."""
-        group: AppGroup | None = self.__dict__.get("_cli")
-        if group is None:
-            from .cli import AppGroup
-
-            group = self.__dict__["_cli"] = AppGroup(self.name)
-        return group
+    # Config shortcuts, testing and serving.
 
     @property
     def secret_key(self) -> Any:
@@ -1001,6 +997,17 @@ class App(Scaffold):
     @testing.setter
     def testing(self, value: bool) -> None:
         self.config["TESTING"] = value
+
+    @property
+    def cli(self) -> AppGroup:
+        """The app's click command group: ``@app.cli.command("init-db")`` adds a
+        command that ``protoweb --app module init-db`` runs (click loads here)."""
+        group: AppGroup | None = self.__dict__.get("_cli")
+        if group is None:
+            from .cli import AppGroup
+
+            group = self.__dict__["_cli"] = AppGroup(self.name)
+        return group
 
     def test_client(self, use_cookies: bool = True, **kwargs: Any) -> TestClient:
         """A test client for this app (:attr:`test_client_class`, by default
@@ -1080,4 +1087,3 @@ def _load_dotenv() -> None:
         path = dotenv.find_dotenv(name, usecwd=True)
         if path:
             dotenv.load_dotenv(path, encoding="utf-8")
-
