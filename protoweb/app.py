@@ -604,17 +604,22 @@ class App(Scaffold):
         token = context._entered = _current.set(context)
         endpoint = table.unrouted
         error: BaseException | None = None
+        extras = _context.extras
         try:
             try:
-                if _context.extras:
+                if extras:
                     _context.request_started(context)
-                endpoint, args = self._match(context, environ, table)
+                # The static-path dict answers most requests without the matcher.
+                by_method = table.static.get(environ.get("PATH_INFO") or "/")
+                hit = by_method.get(environ["REQUEST_METHOD"]) if by_method else None
+                if hit is not None:
+                    endpoint, context.url_rule = hit
+                    context.endpoint = environ[ENVIRON_ENDPOINT] = endpoint.name
+                    args = NO_ARGS
+                else:
+                    endpoint, args = self._match(context, environ, table)
                 rv = self._dispatch(context, endpoint, args)
-                if (
-                    not endpoint.after
-                    and context._session is None
-                    and not _context.extras
-                ):
+                if not endpoint.after and context._session is None and not extras:
                     plain = write_plain(rv, environ, start_response, self)
                     if plain is not None:
                         return plain
@@ -628,7 +633,7 @@ class App(Scaffold):
                 response = self._finish_error(context, endpoint, rv)
             return response(environ, start_response)
         finally:
-            if _context.extras:
+            if extras:
                 _context.end_request(context, error)
             elif endpoint.teardown:
                 self._run_teardown(endpoint, error)
@@ -637,17 +642,10 @@ class App(Scaffold):
     def _match(
         self, context: RequestContext, environ: dict[str, Any], table: RouteTable
     ) -> tuple[Endpoint, Mapping[str, Any]]:
-        """The endpoint for this request and its arguments: the static-path dict
-        first, then Werkzeug; no match gives ``table.unrouted`` and the error."""
+        """The endpoint for this request and its arguments, from Werkzeug's
+        matcher; no match gives ``table.unrouted`` and the routing error."""
         path = environ.get("PATH_INFO") or "/"
         method = environ["REQUEST_METHOD"]
-        by_method = table.static.get(path)
-        if by_method is not None:
-            hit = by_method.get(method)
-            if hit is not None:
-                endpoint, context.url_rule = hit
-                context.endpoint = environ[ENVIRON_ENDPOINT] = endpoint.name
-                return endpoint, NO_ARGS
         if not path.isascii():
             path = path.encode("latin-1").decode("utf-8", "replace")
         try:
