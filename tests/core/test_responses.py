@@ -200,7 +200,7 @@ def test_every_return_form_flask_accepts():
 def test_bad_return_values_get_flasks_messages():
     from .twins import FRAMEWORKS
 
-    for name, fw in FRAMEWORKS.items():
+    for fw in FRAMEWORKS.values():
         app = fw.Flask("twin")
         app.testing = True
         app.add_url_rule("/none", "none", lambda: None)
