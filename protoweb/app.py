@@ -892,8 +892,19 @@ class App(Scaffold):
         return AppContext(self)
 
     def request_context(self, environ: dict[str, Any]) -> RequestContext:
-        """The context of the request ``environ``."""
-        return RequestContext(self, self._table, environ)
+        """The context of the request ``environ``, matched as Flask matches it
+        (``request.endpoint``, ``url_rule``, ``view_args`` and ``blueprint`` are
+        set when a rule matches)."""
+        table = self._table
+        context = RequestContext(self, table, environ)
+        try:
+            rule, args = context.url_adapter().match(return_rule=True)
+        except HTTPException:
+            return context
+        context.url_rule = rule
+        context.view_args = dict(args)
+        context.endpoint = rule.endpoint
+        return context
 
     def test_request_context(self, *args: Any, **kwargs: Any) -> RequestContext:
         """A request context for a made-up request; the arguments are

@@ -474,3 +474,26 @@ def test_hot_promises_over_a_live_server(tmp_path):
         assert get("/eu/price") == "missing v2"
     finally:
         server.stop()
+
+
+def test_test_request_context_matches_the_url():
+    def scenario(fw):
+        app = fw.Flask("twin")
+        bp = fw.Blueprint("bp", "twin", url_prefix="/bp")
+
+        @bp.route("/<int:n>")
+        def item(n):
+            return ""
+
+        app.register_blueprint(bp)
+        with app.test_request_context("/bp/3"):
+            r = fw.request
+            matched = (r.endpoint, r.view_args, r.blueprint, fw.url_for(".item", n=4))
+        with app.test_request_context("/nowhere"):
+            unmatched = (fw.request.endpoint, fw.request.blueprint)
+        return matched, unmatched
+
+    assert same(scenario) == (
+        ("bp.item", {"n": 3}, "bp", "/bp/4"),
+        (None, None),
+    )
