@@ -49,11 +49,11 @@ from .routing import (
 from .scaffold import Scaffold, endpoint_from_view
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .static import StaticStore, serve_static
-from .templating import AppLoader, TemplateStore, create_environment
+from .templating import AppLoader, TemplateStore, autoescape, create_environment
 from .wrappers import Request, Response
 
 if TYPE_CHECKING:
-    from jinja2 import BaseLoader
+    from jinja2 import BaseLoader, Environment
 
     from .cli import AppGroup
     from .serving import LiveServer
@@ -166,6 +166,8 @@ class App(Scaffold):
             Callable[[BuildError, str, dict[str, Any]], str | None]
         ] = []
         self.extensions: dict[str, Any] = {}
+        #: Functions whose dicts fill the ``protoweb shell`` namespace.
+        self.shell_context_processors: list[Callable[[], dict[str, Any]]] = []
         self.url_map = self.url_map_class(
             self, host_matching=host_matching, strict_slashes=True, merge_slashes=True
         )
@@ -383,6 +385,10 @@ class App(Scaffold):
         self._register_layer(name, blueprint, options)
         self._changed("blueprint", name)
 
+    def iter_blueprints(self) -> Iterable[Blueprint]:
+        """The registered blueprints, in registration order."""
+        return iter(list(self.blueprints.values()))
+
     def remove_blueprint(self, name: str) -> None:
         """Remove everything the blueprint registered as ``name`` added.
 
@@ -548,6 +554,15 @@ class App(Scaffold):
             return f
 
         return decorator
+
+    def select_jinja_autoescape(self, filename: str | None) -> bool:
+        """Whether a template is autoescaped: string templates and ``.html``,
+        ``.htm``, ``.xml``, ``.xhtml``, ``.svg`` and ``.j2`` files."""
+        return autoescape(filename)
+
+    def create_jinja_environment(self) -> Environment:
+        """A new Jinja environment for this app (``jinja_options`` applied)."""
+        return create_environment(self)
 
     def update_template_context(self, context: dict[str, Any]) -> None:
         """Add what the context processors return (the app's, then the request's
@@ -980,6 +995,21 @@ class App(Scaffold):
 
         with self._own_context():
             return render(self, self.jinja_env.get_template(template_name), context)
+
+    def shell_context_processor(self, f: F) -> F:
+        """Add ``f()``'s dict to the namespace of the ``shell`` command."""
+        self.shell_context_processors.append(f)
+        return f
+
+    def make_shell_context(self) -> dict[str, Any]:
+        """The ``shell`` command's namespace: ``app``, ``g`` and what the shell
+        context processors return."""
+        from .context import g
+
+        namespace: dict[str, Any] = {"app": self, "g": g}
+        for processor in self.shell_context_processors:
+            namespace.update(processor())
+        return namespace
 
     # Config shortcuts, testing and serving.
 

@@ -525,3 +525,40 @@ def test_app_remove_route_removes_a_blueprint_endpoint(app, client):
     assert client.get("/gone").status_code == 404
     with pytest.raises(KeyError):
         app.remove_blueprint("nope")
+
+
+def test_blueprint_cli_commands_join_the_app():
+    def scenario(fw):
+        app = fw.Flask("twin")
+        grouped = fw.Blueprint("admin", "twin")
+        flat = fw.Blueprint("flat", "twin", cli_group=None)
+
+        @grouped.cli.command("hello")
+        def hello():
+            print("hello from admin")
+
+        @flat.cli.command("top")
+        def top():
+            print("top level")
+
+        app.register_blueprint(grouped)
+        app.register_blueprint(flat)
+
+        @app.shell_context_processor
+        def extra():
+            return {"answer": 42}
+
+        runner = app.test_cli_runner()
+        return (
+            runner.invoke(args=["admin", "hello"]).output,
+            runner.invoke(args=["top"]).output,
+            sorted(app.make_shell_context()),
+            [bp.name for bp in app.iter_blueprints()],
+        )
+
+    assert same(scenario) == (
+        "hello from admin\n",
+        "top level\n",
+        ["answer", "app", "g"],
+        ["admin", "flat"],
+    )
