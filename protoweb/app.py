@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import threading
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from functools import cached_property
@@ -34,12 +33,11 @@ from .config import DEFAULT_CONFIG, Config
 from .context import AppContext, AppCtxGlobals, RequestContext, _current
 from .hooks import PlanBook
 from .json.provider import DefaultJSONProvider, JSONProvider
-from .registry import JINJA_KINDS, Layer, ViewFunctions, merge
+from .registry import Registry, ViewFunctions
 from .responses import StartResponse, to_response, write_plain
 from .routing import (
     NO_ARGS,
     Endpoint,
-    Route,
     RouteTable,
     UrlMap,
     ViewFunc,
@@ -69,9 +67,6 @@ logger = logging.getLogger("protoweb.app")
 #: environ keys through which a request tells the dev tools what went wrong.
 ENVIRON_EXCEPTION = "protoweb.exception"
 ENVIRON_ENDPOINT = "protoweb.endpoint"
-
-#: The key of the app's own layer (a blueprint's layer is keyed by its name).
-OWN = ""
 
 
 class App(Scaffold):
@@ -154,12 +149,7 @@ class App(Scaffold):
         self.aborter = self.aborter_class()
         self.subdomain_matching = subdomain_matching
         self.server: LiveServer | None = None
-        self._lock = threading.RLock()
         self._listeners: tuple[ChangeListener, ...] = ()
-        self._layers: dict[str, Layer] = {OWN: Layer()}
-        self._layers[OWN].scopes[None] = self.hooks
-        self._building: tuple[str, Layer] | None = None
-        self._layer_jinja: dict[str, dict[str, Any]] = {k: {} for k in JINJA_KINDS}
         self.blueprints: dict[str, Blueprint] = {}
         self.blueprint_template_loaders: tuple[BaseLoader, ...] = ()
         self.url_build_error_handlers: list[
@@ -177,7 +167,10 @@ class App(Scaffold):
         self.jinja_env.loader = AppLoader(self)
         self.static_files = StaticStore(self._static_changed)
         self._appcontext_teardowns: dict[str, Callable[..., Any]] = {}
-        self._table = RouteTable({}, self._plans({}), self.ensure_sync, self.url_map)
+        self._table = RouteTable(
+            {}, PlanBook({}, self.ensure_sync), self.ensure_sync, self.url_map
+        )
+        self._registry = Registry(self)
         if self.has_static_folder:
             if bool(static_host) != host_matching:
                 raise ValueError(
@@ -311,18 +304,8 @@ class App(Scaffold):
     def _add_compiled(
         self, rule: Rule, view: ViewFunc | None, auto_options: bool
     ) -> None:
-        name = rule.endpoint
-        with self._lock:
-            layer = self._building_layer()
-            existing = layer.routes.get(name)
-            if existing is None and view is None:
-                existing = self._table.routes.get(name)
-            if existing is not None and (view is None or existing.view == view):
-                route = existing.with_rule(rule)
-            else:
-                route = Route(name, view, (rule,), auto_options)
-            layer.routes = {**layer.routes, name: route}
-            self._registered("route", name)
+        self._registry.add_rule(rule, view, auto_options)
+        self._registered("route", rule.endpoint)
 
     def _add_rule_object(self, rule: Rule) -> None:
         """``app.url_map.add(Rule(...))``: the rule's view is the endpoint's."""
@@ -333,20 +316,8 @@ class App(Scaffold):
 
     def _set_view(self, endpoint: str, view: ViewFunc | None) -> None:
         """Give ``endpoint`` another view (``None``: none), keeping its rules."""
-        with self._lock:
-            layer = self._building_layer()
-            if self._building is None:
-                layer = next(
-                    (
-                        lay
-                        for lay in reversed(self._layers.values())
-                        if endpoint in lay.routes
-                    ),
-                    layer,
-                )
-            route = layer.routes.get(endpoint) or Route(endpoint, None, (), True)
-            layer.routes = {**layer.routes, endpoint: route.with_view(view)}
-            self._registered("route", endpoint)
+        self._registry.set_view(endpoint, view)
+        self._registered("route", endpoint)
 
     def remove_route(self, endpoint: str) -> None:
         """Remove ``endpoint`` and all its rules (from a blueprint's registration
@@ -354,15 +325,8 @@ class App(Scaffold):
 
         :raises KeyError: there is no such endpoint.
         """
-        with self._lock:
-            if endpoint not in self._table.routes:
-                raise KeyError(f"no route with endpoint {endpoint!r}")
-            for layer in self._layers.values():
-                if endpoint in layer.routes:
-                    layer.routes = {
-                        k: v for k, v in layer.routes.items() if k != endpoint
-                    }
-            self._registered("route", endpoint)
+        self._registry.remove_route(endpoint)
+        self._registered("route", endpoint)
 
     @property
     def endpoints(self) -> dict[str, Endpoint]:
@@ -382,7 +346,7 @@ class App(Scaffold):
         name = options.get("name", blueprint.name)
         if not name or "." in name:
             raise ValueError(f"blueprint name {name!r} may not be empty or dotted.")
-        self._register_layer(name, blueprint, options)
+        self._registry.register(name, blueprint, options)
         self._changed("blueprint", name)
 
     def iter_blueprints(self) -> Iterable[Blueprint]:
@@ -394,107 +358,19 @@ class App(Scaffold):
 
         :raises KeyError: no blueprint is registered under that name.
         """
-        with self._lock:
-            layer = self._layers.get(name)
-            if layer is None or layer.source is None:
-                raise KeyError(f"no blueprint registered as {name!r}")
-            self._layers = {k: v for k, v in self._layers.items() if k != name}
-            for blueprint in layer.blueprints.values():
-                blueprint._removed_from(self, name)
-            self._rebuild()
+        self._registry.remove_blueprint(name)
         self._changed("blueprint", name)
-
-    def _register_layer(
-        self, key: str, blueprint: Blueprint, options: dict[str, Any]
-    ) -> None:
-        with self._lock:
-            layer = Layer((blueprint, options))
-            outer = self._building
-            self._building = (key, layer)
-            try:
-                blueprint._added_to(self, key)
-                blueprint.register(self, options)
-            finally:
-                self._building = outer
-            old = self._layers.get(key)
-            if old is not None:
-                for replaced in old.blueprints.values():
-                    if replaced not in layer.blueprints.values():
-                        replaced._removed_from(self, key)
-            self._layers = {**self._layers, key: layer}
-            self._rebuild()
 
     def _reregister_blueprint(self, key: str) -> None:
         """A registered blueprint changed: register it again, live."""
-        with self._lock:
-            layer = self._layers.get(key)
-            if layer is None or layer.source is None or self._building is not None:
-                return
-            self._register_layer(key, *layer.source)
-        self._changed("blueprint", key)
-
-    def _building_layer(self) -> Layer:
-        """The layer registrations go to now: a blueprint's while it registers."""
-        building = self._building
-        return building[1] if building is not None else self._layers[OWN]
-
-    def _building_key(self) -> str:
-        building = self._building
-        return building[0] if building is not None else OWN
-
-    def _first_registration_of(self, blueprint: Blueprint) -> bool:
-        """Whether ``blueprint`` is in no other registration on this app."""
-        key = self._building_key()
-        return not any(
-            blueprint in layer.blueprints.values()
-            for name, layer in self._layers.items()
-            if name != key
-        )
+        if self._registry.register_again(key):
+            self._changed("blueprint", key)
 
     def _registered(self, kind: str, name: str) -> None:
-        """A registration changed: swap in a new table (unless a blueprint is being
-        registered: that swaps once, at its end) and tell the listeners."""
-        with self._lock:
-            if self._building is not None:
-                return
-            self._rebuild()
-        self._changed(kind, name)
-
-    def _rebuild(self) -> None:
-        routes, scopes = merge(self._layers)
-        self._apply_layer_jinja()
-        self.blueprints = {
-            name: bp
-            for layer in self._layers.values()
-            for name, bp in layer.blueprints.items()
-        }
-        self.blueprint_template_loaders = tuple(
-            loader
-            for layer in self._layers.values()
-            for loader in layer.template_loaders
-        )
-        self._table = RouteTable(
-            routes, self._plans(scopes), self.ensure_sync, self.url_map, self._table
-        )
-
-    def _plans(self, scopes: Mapping[str | None, Any]) -> PlanBook:
-        return PlanBook(scopes, self.ensure_sync)
-
-    def _apply_layer_jinja(self) -> None:
-        """Put the blueprints' app-wide filters, tests and globals in the Jinja
-        environment, removing the ones a replaced registration had added."""
-        new: dict[str, dict[str, Any]] = {kind: {} for kind in JINJA_KINDS}
-        for key, layer in self._layers.items():
-            if key != OWN:
-                for kind in JINJA_KINDS:
-                    new[kind].update(layer.jinja[kind])
-        for kind in JINJA_KINDS:
-            target = getattr(self.jinja_env, kind)
-            for name, value in self._layer_jinja[kind].items():
-                if target.get(name) is value and name not in new[kind]:
-                    del target[name]
-            target.update(new[kind])
-        self._layer_jinja = new
+        """A registration changed: swap in a new table (once per blueprint
+        registration) and tell the listeners."""
+        if self._registry.commit():
+            self._changed(kind, name)
 
     # Async: views, hooks and handlers are wrapped once, at registration.
 
@@ -874,7 +750,7 @@ class App(Scaffold):
         """Run ``f(error_or_None)`` when each app context ends (after each request,
         and when a ``with app.app_context():`` block ends); replaced by name."""
         _context.enable_extras()
-        with self._lock:
+        with self._registry.lock:
             self._appcontext_teardowns = {
                 **self._appcontext_teardowns,
                 endpoint_from_view(f): self.ensure_sync(f),
