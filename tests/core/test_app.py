@@ -3,7 +3,6 @@ URL build errors, OPTIONS, redirect/aborter and run()."""
 
 from __future__ import annotations
 
-import logging
 import os
 import subprocess
 import sys
@@ -184,31 +183,6 @@ def test_context_processor_values_lose_to_render_arguments(app, client):
 
     assert client.get("/").text == "given"
     assert client.get("/default").text == "default"
-
-
-def test_logger_is_flasks():
-    def scenario(fw):
-        app = fw.Flask(f"logger_twin_{fw.__name__}")
-        debug_app = fw.Flask(f"debug_logger_twin_{fw.__name__}")
-        debug_app.debug = True
-        return (
-            app.logger is logging.getLogger(app.name),
-            app.logger.level,
-            debug_app.logger.level,
-            len(app.logger.handlers),
-        )
-
-    assert same(scenario)[:3] == (True, logging.NOTSET, logging.DEBUG)
-
-
-def test_logger_gets_the_default_handler_when_nothing_handles_it(monkeypatch):
-    from protoweb.logging import default_handler
-
-    root = logging.getLogger()
-    monkeypatch.setattr(root, "handlers", [])
-    app = App("lonely_logger_app")
-    assert app.logger.handlers == [default_handler]
-    app.logger.removeHandler(default_handler)
 
 
 def test_url_build_error_handlers_as_flask():
