@@ -298,7 +298,9 @@ class App(Scaffold):
             )
         if provide_automatic_options:
             method_set.add("OPTIONS")
-        compiled = compile_rule(rule, name, method_set, self.url_map, **options)
+        compiled = compile_rule(
+            rule, name, method_set, self.url_map, self.url_rule_class, **options
+        )
         self._add_compiled(compiled, view_func, provide_automatic_options)
 
     def _add_compiled(
@@ -570,6 +572,8 @@ class App(Scaffold):
             early = self._preprocess(context, endpoint)
             if early is not None:
                 return early
+            if context.endpoint is not None:
+                args = context.view_args  # as the URL value preprocessors left it
         if endpoint.takes_request:
             return endpoint.call(request=context.request, **args)
         return endpoint.call(**args)
@@ -694,7 +698,7 @@ class App(Scaffold):
             except Exception:
                 logger.exception("teardown_request hook %r failed", hook)
 
-    def _default_options(self) -> _WerkzeugResponse:
+    def _default_options(self, **_: Any) -> _WerkzeugResponse:
         return self.make_default_options_response()
 
     def make_default_options_response(self) -> _WerkzeugResponse:
