@@ -169,7 +169,7 @@ class HostCheck:
             " (localhost, 127.0.0.1, [::1]) and the hosts you trust, so that a web"
             " page cannot reach it by rebinding its own name to this machine.</p>"
             "<p>To allow this host, in the notebook:</p>"
-            f"<pre>app.config[\"TRUSTED_HOSTS\"] = [{entry}]</pre>"
+            f'<pre>app.config["TRUSTED_HOSTS"] = [{entry}]</pre>'
             "<p>or in the environment of the kernel, before it starts:</p>"
             f"<pre>{ALLOWED_HOSTS_VARIABLE}={html.escape(name[:200])}</pre>"
             "</body></html>"

@@ -29,9 +29,7 @@ from .limits import ServerLimits
 logger = logging.getLogger("protoweb.server")
 
 #: ``accept`` errors that mean "no resources for one more connection right now".
-_OUT_OF_RESOURCES = frozenset(
-    (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)
-)
+_OUT_OF_RESOURCES = frozenset((errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM))
 _BUSY_TEXT = b"Too many open connections to the live server; try again.\n"
 _BUSY = (
     b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"

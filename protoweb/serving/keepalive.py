@@ -153,7 +153,8 @@ class KeepAliveRequestHandler(WSGIRequestHandler):
         self.awaiting_continue = None
         rfile: IO[bytes] = cast("IO[bytes]", self.rfile)
         if self.headers.get("Expect", "").strip().lower() == "100-continue":
-            rfile = self.awaiting_continue = ContinueOnRead(rfile, self._send_continue)
+            self.awaiting_continue = ContinueOnRead(rfile, self._send_continue)
+            rfile = cast("IO[bytes]", self.awaiting_continue)
         if "HTTP_TRANSFER_ENCODING" in environ:
             if environ["HTTP_TRANSFER_ENCODING"].strip().lower() != "chunked":
                 self._send_simple(400, b"Unsupported Transfer-Encoding")

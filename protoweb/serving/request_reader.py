@@ -94,4 +94,4 @@ class ContinueOnRead:
 
     def readinto(self, buffer: Any) -> int | None:
         self._continue()
-        return self._stream.readinto(buffer)  # type: ignore[attr-defined,no-any-return]
+        return self._stream.readinto(buffer)  # type: ignore[attr-defined]

@@ -28,6 +28,8 @@ REQUEST_TIMEOUT = 0.5
 BOUND = REQUEST_TIMEOUT + 2.0
 
 CLOSE = b"Connection: close\r\n"
+#: A Host the live server answers (a loopback name), with the line ends around it.
+HOST = b"\r\nHost: localhost\r\n"
 
 
 def _garbage_request_lines(rng: random.Random) -> Iterator[tuple[str, bytes]]:
@@ -58,7 +60,7 @@ def _garbage_request_lines(rng: random.Random) -> Iterator[tuple[str, bytes]]:
         b"GET / HTTP/1.1\x00",
     ]
     for index, line in enumerate(fixed):
-        yield f"request line {index}", line + b"\r\nHost: localhost\r\n" + CLOSE + b"\r\n"
+        yield f"request line {index}", line + HOST + CLOSE + b"\r\n"
     for index in range(50):
         size = rng.randint(1, 200)
         junk = bytes(rng.randrange(256) for _ in range(size)).replace(b"\n", b" ")
@@ -121,7 +123,7 @@ def _oversized() -> Iterator[tuple[str, bytes]]:
     for size in (66_000, 70_000, 200_000):
         yield (
             f"header line of {size} bytes",
-            (b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: " + b"b" * size + b"\r\n\r\n"),
+            (b"GET / HTTP/1.1" + HOST + b"X-Big: " + b"b" * size + b"\r\n\r\n"),
         )
         yield (
             f"cookie of {size} bytes",
@@ -137,7 +139,9 @@ def _oversized() -> Iterator[tuple[str, bytes]]:
     yield (
         "body over the dev limit",
         (
-            b"POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 17000000\r\n\r\n"
+            b"POST /echo HTTP/1.1"
+            + HOST
+            + b"Content-Length: 17000000\r\n\r\n"
             + b"x" * 4096
         ),
     )
@@ -199,7 +203,7 @@ def _bad_paths() -> Iterator[tuple[str, bytes]]:
         for method in (b"GET", b"DELETE", b"POST"):
             yield (
                 f"{method.decode()} bad path {index}",
-                (method + b" " + path + b" HTTP/1.1\r\nHost: localhost\r\n" + CLOSE + b"\r\n"),
+                (method + b" " + path + b" HTTP/1.1" + HOST + CLOSE + b"\r\n"),
             )
 
 
@@ -258,10 +262,7 @@ def _stalls() -> Iterator[tuple[str, bytes]]:
     )
     yield (
         "chunked body not finished",
-        (
-            b"POST /echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
-            b"5\r\nab"
-        ),
+        (b"POST /echo HTTP/1.1" + HOST + b"Transfer-Encoding: chunked\r\n\r\n5\r\nab"),
     )
     yield (
         "second request not finished",
