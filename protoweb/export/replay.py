@@ -151,12 +151,16 @@ class ReplayRequest:
         if self.content_type and not self.has_json:
             arguments.append(f"content_type={python_literal(self.content_type)}")
         if self.headers:
-            pairs = ", ".join(
+            pairs = [
                 f"{python_literal(n)}: {_value_source(n, v)}" for n, v in self.headers
-            )
-            arguments.append(f"headers={{{pairs}}}")
+            ]
+            headers = f"headers={{{', '.join(pairs)}}}"
+            if len(headers) > 78:
+                lines = "".join(f"            {pair},\n" for pair in pairs)
+                headers = f"headers={{\n{lines}        }}"
+            arguments.append(headers)
         one_line = f"{function}({', '.join(arguments)})"
-        if len(one_line) <= 70:
+        if len(one_line) <= 70 and "\n" not in one_line:
             return one_line
         inner = "".join(f"        {argument},\n" for argument in arguments)
         return f"{function}(\n{inner}    )"
@@ -215,17 +219,24 @@ class ReplayResponse:
         return self.body == other.body
 
 
+#: The function the generated tests read credentials with.
+CREDENTIAL_HELPER = f'''def credential(variable):
+    """A credential the recorded request carried: not in this project, so the
+    value of ``variable`` in the environment, or a placeholder."""
+    return os.environ.get(variable, "{PLACEHOLDER}")'''
+
+
 def _credential_value(header: str) -> str:
     """What a test sends for the credential ``header`` (see :func:`_value_source`)."""
     return os.environ.get(credential_variable(header), PLACEHOLDER)
 
 
 def _value_source(header: str, value: str) -> str:
-    """A header's value in a test: a credential is read from the environment."""
+    """A header's value in a test: a credential is read from the environment by
+    the ``credential`` function the tests define (see :data:`CREDENTIAL_HELPER`)."""
     if not is_credential(header):
         return python_literal(value)
-    variable = python_literal(credential_variable(header))
-    return f"os.environ.get({variable}, {python_literal(PLACEHOLDER)})"
+    return f"credential({python_literal(credential_variable(header))})"
 
 
 def python_literal(value: Any) -> str:

@@ -15,7 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .replay import ReplayRequest, ReplayResponse, is_text_type, python_literal
+from .replay import (
+    CREDENTIAL_HELPER,
+    ReplayRequest,
+    ReplayResponse,
+    is_text_type,
+    python_literal,
+)
 
 #: Bodies longer than this are compared by their SHA-256.
 LITERAL_LIMIT = 4096
@@ -239,6 +245,8 @@ def render_tests(
         "    return app.test_client()",
     ]
     blocks = ["\n".join(header), render_routes_test(routes)]
+    if uses_environ:
+        blocks.insert(1, CREDENTIAL_HELPER)
     taken: set[str] = set()
     for item in items:
         if isinstance(item, LeftOut):

@@ -29,6 +29,8 @@ from urllib.parse import urlsplit
 
 from werkzeug.sansio.utils import host_is_trusted
 
+from ..trusted_hosts import ENVIRON_HOST_CHECKED
+
 if TYPE_CHECKING:
     from ..app import App
     from ..responses import StartResponse
@@ -139,6 +141,7 @@ class HostCheck:
     ) -> Iterable[bytes]:
         host = environ.get("HTTP_HOST")
         if host is None or self._loopback.get(host) or self.allowed(host):
+            environ[ENVIRON_HOST_CHECKED] = True
             return self.wrapped(environ, start_response)
         return self.refuse(host, start_response)
 

@@ -23,7 +23,12 @@ from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wsgi import LimitedStream
 
 from .chunked_input import StrictDechunkedInput
-from .request_reader import ContinueOnRead, DeadlineReader, RequestDeadlineExceeded
+from .request_reader import (
+    ContinueOnRead,
+    DeadlineReader,
+    HeadersTooLarge,
+    RequestDeadlineExceeded,
+)
 from .response_writer import ResponseWriter
 
 if TYPE_CHECKING:
@@ -69,7 +74,10 @@ class KeepAliveRequestHandler(WSGIRequestHandler):
         super().setup()
         server = self.server
         self.reader = DeadlineReader(
-            self.connection, server.request_timeout, server.request_deadline
+            self.connection,
+            server.request_timeout,
+            server.request_deadline,
+            server.max_header_bytes,
         )
         self.rfile = io.BufferedReader(self.reader)
 
@@ -115,8 +123,15 @@ class KeepAliveRequestHandler(WSGIRequestHandler):
 
     def parse_request(self) -> bool:
         """:class:`~http.server.BaseHTTPRequestHandler`'s parsing, refusing header
-        lines it would otherwise take for the start of the body."""
-        if not super().parse_request():
+        lines it would otherwise take for the start of the body, and a head over
+        the header limit (431)."""
+        try:
+            parsed = super().parse_request()
+        except HeadersTooLarge:
+            self.send_error(431, "Request Header Fields Too Large")
+            return False
+        self.reader.headers_read()
+        if not parsed:
             return False
         if self.request_version not in _VERSIONS:
             self.send_error(400, "Bad HTTP version")

@@ -40,12 +40,15 @@ class ServerLimits:
         ``None`` takes :func:`default_max_connections` when the server starts.
     :param accept_backoff: seconds the accept loop waits when the process has
         no file descriptor left for a new connection.
+    :param max_header_bytes: a request's line and headers at most; over it, a
+        431 (the standard library alone allows 100 lines of 64 KiB).
     """
 
     idle_timeout: float = 10.0
     request_deadline: float = 30.0
     max_connections: int | None = None
     accept_backoff: float = 0.1
+    max_header_bytes: int = 64 * 1024
 
     def with_idle_timeout(self, seconds: float) -> ServerLimits:
         return dataclasses.replace(self, idle_timeout=seconds)

@@ -21,28 +21,47 @@ class RequestDeadlineExceeded(TimeoutError):
     """The client took longer than the request deadline to send its request."""
 
 
+class HeadersTooLarge(Exception):
+    """The request's line and headers are over the server's limit."""
+
+
 class DeadlineReader(io.RawIOBase):
     """A socket's input, timed per read and per request.
 
     :param connection: the client's socket.
     :param idle_timeout: seconds any one read may wait.
     :param deadline: seconds from a request's first byte to its last.
+    :param max_header_bytes: how much may be read while the request line and
+        headers are parsed (the read-ahead buffer included), so that one request
+        cannot hold megabytes of headers in memory.
     """
 
     def __init__(
-        self, connection: socket.socket, idle_timeout: float, deadline: float
+        self,
+        connection: socket.socket,
+        idle_timeout: float,
+        deadline: float,
+        max_header_bytes: int = 64 * 1024,
     ) -> None:
         self.connection = connection
         self.idle_timeout = idle_timeout
         self.deadline_seconds = deadline
+        self.max_header_bytes = max_header_bytes
         self._deadline: float | None = None
+        self._header_budget: int | None = None
 
     def readable(self) -> bool:
         return True
 
     def next_request(self) -> None:
-        """Wait for a new request: the idle timeout applies until its first byte."""
+        """Wait for a new request: the idle timeout applies until its first byte,
+        and its head may take :attr:`max_header_bytes`."""
         self._deadline = None
+        self._header_budget = self.max_header_bytes
+
+    def headers_read(self) -> None:
+        """The request's head is parsed: the body is not counted against it."""
+        self._header_budget = None
 
     def readinto(self, buffer: Any) -> int:
         deadline = self._deadline
@@ -55,9 +74,16 @@ class DeadlineReader(io.RawIOBase):
                 )
             timeout = min(timeout, remaining)
         self.connection.settimeout(timeout)
+        budget = self._header_budget
+        if budget is not None and budget <= 0:
+            raise HeadersTooLarge(
+                f"the request's headers are over {self.max_header_bytes} bytes"
+            )
         count = self.connection.recv_into(buffer)
         if deadline is None and count:
             self._deadline = time.monotonic() + self.deadline_seconds
+        if budget is not None:
+            self._header_budget = budget - count
         return count
 
 

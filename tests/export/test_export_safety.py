@@ -74,8 +74,8 @@ def test_no_credential_is_written_and_the_tests_read_them_from_the_environment(
             for secret in (*SECRETS, "cHJveHk6cHc="):
                 assert secret.encode() not in data, (path, secret)
     test_text = (dest / "tests" / "test_app.py").read_text()
-    assert 'os.environ.get("TEST_AUTHORIZATION", ' in test_text
-    assert 'os.environ.get("TEST_X_API_KEY", ' in test_text
+    assert 'credential("TEST_AUTHORIZATION")' in test_text
+    assert 'credential("TEST_X_API_KEY")' in test_text
     assert 'app.config["SECRET_KEY"] = "test-only-key-not-secret"' in test_text
     readme = (dest / "README.md").read_text()
     assert "`TEST_AUTHORIZATION`" in readme and "`TEST_X_API_KEY`" in readme

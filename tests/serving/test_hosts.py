@@ -162,6 +162,8 @@ def test_trusted_hosts_set_while_serving_is_served_from_then_on(server, app):
     assert status(get(server.port, "/", "shop.example:8080")) == 403
     app.config["TRUSTED_HOSTS"] = ["shop.example"]
     assert status(get(server.port, "/", "shop.example:8080")) == 200
+    # Loopback names stay served (Flask alone would answer them 400).
+    assert status(get(server.port, "/", f"127.0.0.1:{server.port}")) == 200
     assert status(get(server.port, "/", "other.example")) == 403
     app.config["TRUSTED_HOSTS"] = [".example.org"]
     assert status(get(server.port, "/", "a.b.example.org")) == 200

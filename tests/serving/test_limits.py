@@ -199,7 +199,9 @@ def test_the_log_keeps_a_bounded_part_of_huge_headers():
     header_lines = b"".join(
         b"X-Big-%d: %s\r\n" % (index, b"h" * 60_000) for index in range(20)
     )
-    with LiveServer(app) as server:
+    # Headers this large get a 431 by default; let them in to see what the log keeps.
+    limits = ServerLimits(max_header_bytes=2_000_000)
+    with LiveServer(app, limits=limits) as server:
         with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
             for _ in range(200):
                 sock.sendall(
@@ -222,3 +224,25 @@ def test_the_log_keeps_a_bounded_part_of_huge_headers():
     assert max(kept) <= HEADER_BYTES_LIMIT + 200
     assert any(name == "Host" for name, _ in records[0].request_headers)
     assert any(value.endswith("bytes cut)") for _, value in records[0].request_headers)
+
+
+def test_a_request_head_over_the_header_limit_gets_431():
+    app = App("headers", root_path="/nonexistent")
+    app.route("/")(lambda: "Hello")
+    many = b"".join(b"X-Part-%d: %s\r\n" % (i, b"p" * 8000) for i in range(20))
+    with LiveServer(app) as server:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n" + many + b"\r\n")
+            reply = sock.recv(65536)
+        assert reply.startswith(b"HTTP/1.1 431 "), reply[:100]
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+            fine = b"".join(b"X-Part-%d: %s\r\n" % (i, b"p" * 8000) for i in range(6))
+            sock.sendall(
+                b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                + fine
+                + b"\r\n"
+            )
+            reply = b""
+            while chunk := sock.recv(65536):
+                reply += chunk
+        assert reply.startswith(b"HTTP/1.1 200 ")
