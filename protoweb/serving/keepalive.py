@@ -228,7 +228,7 @@ class KeepAliveRequestHandler(WSGIRequestHandler):
     def _send_simple(self, code: int, message: bytes) -> None:
         """A short plain-text answer, and the connection closed after it."""
         self.close_connection = True
-        self.connection.settimeout(self.server.request_timeout)
+        self.reader.use_idle_timeout()
         reason = self.responses.get(code, ("",))[0]
         head = (
             f"HTTP/1.1 {code} {reason}\r\nContent-Type: text/plain; charset=utf-8\r\n"

@@ -49,6 +49,7 @@ class DeadlineReader(io.RawIOBase):
         self.max_header_bytes = max_header_bytes
         self._deadline: float | None = None
         self._header_budget: int | None = None
+        self._timeout: float | None = None
 
     def readable(self) -> bool:
         return True
@@ -63,6 +64,16 @@ class DeadlineReader(io.RawIOBase):
         """The request's head is parsed: the body is not counted against it."""
         self._header_budget = None
 
+    def use_idle_timeout(self) -> None:
+        """Time the socket's writes (the response) by the idle timeout, not by
+        what is left of the request deadline."""
+        if self._timeout != self.idle_timeout:
+            self._set_timeout(self.idle_timeout)
+
+    def _set_timeout(self, seconds: float) -> None:
+        self.connection.settimeout(seconds)
+        self._timeout = seconds
+
     def readinto(self, buffer: Any) -> int:
         deadline = self._deadline
         timeout = self.idle_timeout
@@ -73,7 +84,8 @@ class DeadlineReader(io.RawIOBase):
                     f"the request took longer than {self.deadline_seconds:g} s to send"
                 )
             timeout = min(timeout, remaining)
-        self.connection.settimeout(timeout)
+        if timeout != self._timeout:
+            self._set_timeout(timeout)
         budget = self._header_budget
         if budget is not None and budget <= 0:
             raise HeadersTooLarge(
