@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import threading
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from functools import cached_property
@@ -34,12 +33,11 @@ from .config import DEFAULT_CONFIG, Config
 from .context import AppContext, AppCtxGlobals, RequestContext, _current
 from .hooks import PlanBook
 from .json.provider import DefaultJSONProvider, JSONProvider
-from .registry import JINJA_KINDS, Layer, ViewFunctions, merge
+from .registry import Registry, ViewFunctions
 from .responses import StartResponse, to_response, write_plain
 from .routing import (
     NO_ARGS,
     Endpoint,
-    Route,
     RouteTable,
     UrlMap,
     ViewFunc,
@@ -49,11 +47,11 @@ from .routing import (
 from .scaffold import Scaffold, endpoint_from_view
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .static import StaticStore, serve_static
-from .templating import AppLoader, TemplateStore, create_environment
+from .templating import AppLoader, TemplateStore, autoescape, create_environment
 from .wrappers import Request, Response
 
 if TYPE_CHECKING:
-    from jinja2 import BaseLoader
+    from jinja2 import BaseLoader, Environment
 
     from .cli import AppGroup
     from .serving import LiveServer
@@ -69,9 +67,6 @@ logger = logging.getLogger("protoweb.app")
 #: environ keys through which a request tells the dev tools what went wrong.
 ENVIRON_EXCEPTION = "protoweb.exception"
 ENVIRON_ENDPOINT = "protoweb.endpoint"
-
-#: The key of the app's own layer (a blueprint's layer is keyed by its name).
-OWN = ""
 
 
 class App(Scaffold):
@@ -154,18 +149,15 @@ class App(Scaffold):
         self.aborter = self.aborter_class()
         self.subdomain_matching = subdomain_matching
         self.server: LiveServer | None = None
-        self._lock = threading.RLock()
         self._listeners: tuple[ChangeListener, ...] = ()
-        self._layers: dict[str, Layer] = {OWN: Layer()}
-        self._layers[OWN].scopes[None] = self.hooks
-        self._building: tuple[str, Layer] | None = None
-        self._layer_jinja: dict[str, dict[str, Any]] = {k: {} for k in JINJA_KINDS}
         self.blueprints: dict[str, Blueprint] = {}
         self.blueprint_template_loaders: tuple[BaseLoader, ...] = ()
         self.url_build_error_handlers: list[
             Callable[[BuildError, str, dict[str, Any]], str | None]
         ] = []
         self.extensions: dict[str, Any] = {}
+        #: Functions whose dicts fill the ``protoweb shell`` namespace.
+        self.shell_context_processors: list[Callable[[], dict[str, Any]]] = []
         self.url_map = self.url_map_class(
             self, host_matching=host_matching, strict_slashes=True, merge_slashes=True
         )
@@ -175,7 +167,10 @@ class App(Scaffold):
         self.jinja_env.loader = AppLoader(self)
         self.static_files = StaticStore(self._static_changed)
         self._appcontext_teardowns: dict[str, Callable[..., Any]] = {}
-        self._table = RouteTable({}, self._plans({}), self.ensure_sync, self.url_map)
+        self._table = RouteTable(
+            {}, PlanBook({}, self.ensure_sync), self.ensure_sync, self.url_map
+        )
+        self._registry = Registry(self)
         if self.has_static_folder:
             if bool(static_host) != host_matching:
                 raise ValueError(
@@ -216,8 +211,10 @@ class App(Scaffold):
         directory in a notebook); for an installed package, ``<prefix>/var``."""
         module = sys.modules.get(self.import_name)
         filename = getattr(module, "__file__", None)
-        if filename is None or self.import_name == "__main__" and not os.path.isfile(
-            filename
+        if (
+            filename is None
+            or self.import_name == "__main__"
+            and not os.path.isfile(filename)
         ):
             return os.path.join(self.root_path, "instance")
         folder = os.path.dirname(os.path.abspath(filename))
@@ -301,24 +298,16 @@ class App(Scaffold):
             )
         if provide_automatic_options:
             method_set.add("OPTIONS")
-        compiled = compile_rule(rule, name, method_set, self.url_map, **options)
+        compiled = compile_rule(
+            rule, name, method_set, self.url_map, self.url_rule_class, **options
+        )
         self._add_compiled(compiled, view_func, provide_automatic_options)
 
     def _add_compiled(
         self, rule: Rule, view: ViewFunc | None, auto_options: bool
     ) -> None:
-        name = rule.endpoint
-        with self._lock:
-            layer = self._building_layer()
-            existing = layer.routes.get(name)
-            if existing is None and view is None:
-                existing = self._table.routes.get(name)
-            if existing is not None and (view is None or existing.view == view):
-                route = existing.with_rule(rule)
-            else:
-                route = Route(name, view, (rule,), auto_options)
-            layer.routes = {**layer.routes, name: route}
-            self._registered("route", name)
+        self._registry.add_rule(rule, view, auto_options)
+        self._registered("route", rule.endpoint)
 
     def _add_rule_object(self, rule: Rule) -> None:
         """``app.url_map.add(Rule(...))``: the rule's view is the endpoint's."""
@@ -329,17 +318,8 @@ class App(Scaffold):
 
     def _set_view(self, endpoint: str, view: ViewFunc | None) -> None:
         """Give ``endpoint`` another view (``None``: none), keeping its rules."""
-        with self._lock:
-            layer = self._building_layer()
-            if self._building is None:
-                layer = next(
-                    (lay for lay in reversed(self._layers.values())
-                     if endpoint in lay.routes),
-                    layer,
-                )
-            route = layer.routes.get(endpoint) or Route(endpoint, None, (), True)
-            layer.routes = {**layer.routes, endpoint: route.with_view(view)}
-            self._registered("route", endpoint)
+        self._registry.set_view(endpoint, view)
+        self._registered("route", endpoint)
 
     def remove_route(self, endpoint: str) -> None:
         """Remove ``endpoint`` and all its rules (from a blueprint's registration
@@ -347,15 +327,8 @@ class App(Scaffold):
 
         :raises KeyError: there is no such endpoint.
         """
-        with self._lock:
-            if endpoint not in self._table.routes:
-                raise KeyError(f"no route with endpoint {endpoint!r}")
-            for layer in self._layers.values():
-                if endpoint in layer.routes:
-                    layer.routes = {
-                        k: v for k, v in layer.routes.items() if k != endpoint
-                    }
-            self._registered("route", endpoint)
+        self._registry.remove_route(endpoint)
+        self._registered("route", endpoint)
 
     @property
     def endpoints(self) -> dict[str, Endpoint]:
@@ -375,113 +348,31 @@ class App(Scaffold):
         name = options.get("name", blueprint.name)
         if not name or "." in name:
             raise ValueError(f"blueprint name {name!r} may not be empty or dotted.")
-        self._register_layer(name, blueprint, options)
+        self._registry.register(name, blueprint, options)
         self._changed("blueprint", name)
+
+    def iter_blueprints(self) -> Iterable[Blueprint]:
+        """The registered blueprints, in registration order."""
+        return iter(list(self.blueprints.values()))
 
     def remove_blueprint(self, name: str) -> None:
         """Remove everything the blueprint registered as ``name`` added.
 
         :raises KeyError: no blueprint is registered under that name.
         """
-        with self._lock:
-            layer = self._layers.get(name)
-            if layer is None or layer.source is None:
-                raise KeyError(f"no blueprint registered as {name!r}")
-            self._layers = {k: v for k, v in self._layers.items() if k != name}
-            for blueprint in layer.blueprints.values():
-                blueprint._removed_from(self, name)
-            self._rebuild()
+        self._registry.remove_blueprint(name)
         self._changed("blueprint", name)
-
-    def _register_layer(
-        self, key: str, blueprint: Blueprint, options: dict[str, Any]
-    ) -> None:
-        with self._lock:
-            layer = Layer((blueprint, options))
-            outer = self._building
-            self._building = (key, layer)
-            try:
-                blueprint._added_to(self, key)
-                blueprint.register(self, options)
-            finally:
-                self._building = outer
-            old = self._layers.get(key)
-            if old is not None:
-                for replaced in old.blueprints.values():
-                    if replaced not in layer.blueprints.values():
-                        replaced._removed_from(self, key)
-            self._layers = {**self._layers, key: layer}
-            self._rebuild()
 
     def _reregister_blueprint(self, key: str) -> None:
         """A registered blueprint changed: register it again, live."""
-        with self._lock:
-            layer = self._layers.get(key)
-            if layer is None or layer.source is None or self._building is not None:
-                return
-            self._register_layer(key, *layer.source)
-        self._changed("blueprint", key)
-
-    def _building_layer(self) -> Layer:
-        """The layer registrations go to now: a blueprint's while it registers."""
-        building = self._building
-        return building[1] if building is not None else self._layers[OWN]
-
-    def _building_key(self) -> str:
-        building = self._building
-        return building[0] if building is not None else OWN
-
-    def _first_registration_of(self, blueprint: Blueprint) -> bool:
-        """Whether ``blueprint`` is in no other registration on this app."""
-        key = self._building_key()
-        return not any(
-            blueprint in layer.blueprints.values()
-            for name, layer in self._layers.items()
-            if name != key
-        )
+        if self._registry.register_again(key):
+            self._changed("blueprint", key)
 
     def _registered(self, kind: str, name: str) -> None:
-        """A registration changed: swap in a new table (unless a blueprint is being
-        registered: that swaps once, at its end) and tell the listeners."""
-        with self._lock:
-            if self._building is not None:
-                return
-            self._rebuild()
-        self._changed(kind, name)
-
-    def _rebuild(self) -> None:
-        routes, scopes = merge(self._layers)
-        self._apply_layer_jinja()
-        self.blueprints = {
-            name: bp for layer in self._layers.values()
-            for name, bp in layer.blueprints.items()
-        }
-        self.blueprint_template_loaders = tuple(
-            loader for layer in self._layers.values()
-            for loader in layer.template_loaders
-        )
-        self._table = RouteTable(
-            routes, self._plans(scopes), self.ensure_sync, self.url_map, self._table
-        )
-
-    def _plans(self, scopes: Mapping[str | None, Any]) -> PlanBook:
-        return PlanBook(scopes, self.ensure_sync)
-
-    def _apply_layer_jinja(self) -> None:
-        """Put the blueprints' app-wide filters, tests and globals in the Jinja
-        environment, removing the ones a replaced registration had added."""
-        new: dict[str, dict[str, Any]] = {kind: {} for kind in JINJA_KINDS}
-        for key, layer in self._layers.items():
-            if key != OWN:
-                for kind in JINJA_KINDS:
-                    new[kind].update(layer.jinja[kind])
-        for kind in JINJA_KINDS:
-            target = getattr(self.jinja_env, kind)
-            for name, value in self._layer_jinja[kind].items():
-                if target.get(name) is value and name not in new[kind]:
-                    del target[name]
-            target.update(new[kind])
-        self._layer_jinja = new
+        """A registration changed: swap in a new table (once per blueprint
+        registration) and tell the listeners."""
+        if self._registry.commit():
+            self._changed(kind, name)
 
     # Async: views, hooks and handlers are wrapped once, at registration.
 
@@ -542,6 +433,15 @@ class App(Scaffold):
 
         return decorator
 
+    def select_jinja_autoescape(self, filename: str | None) -> bool:
+        """Whether a template is autoescaped: string templates and ``.html``,
+        ``.htm``, ``.xml``, ``.xhtml``, ``.svg`` and ``.j2`` files."""
+        return autoescape(filename)
+
+    def create_jinja_environment(self) -> Environment:
+        """A new Jinja environment for this app (``jinja_options`` applied)."""
+        return create_environment(self)
+
     def update_template_context(self, context: dict[str, Any]) -> None:
         """Add what the context processors return (the app's, then the request's
         blueprints'); the variables passed to the render win."""
@@ -597,17 +497,22 @@ class App(Scaffold):
         token = context._entered = _current.set(context)
         endpoint = table.unrouted
         error: BaseException | None = None
+        extras = _context.extras
         try:
             try:
-                if _context.extras:
+                if extras:
                     _context.request_started(context)
-                endpoint, args = self._match(context, environ, table)
+                # The static-path dict answers most requests without the matcher.
+                by_method = table.static.get(environ.get("PATH_INFO") or "/")
+                hit = by_method.get(environ["REQUEST_METHOD"]) if by_method else None
+                if hit is not None:
+                    endpoint, context.url_rule = hit
+                    context.endpoint = environ[ENVIRON_ENDPOINT] = endpoint.name
+                    args = NO_ARGS
+                else:
+                    endpoint, args = self._match(context, environ, table)
                 rv = self._dispatch(context, endpoint, args)
-                if (
-                    not endpoint.after
-                    and context._session is None
-                    and not _context.extras
-                ):
+                if not endpoint.after and context._session is None and not extras:
                     plain = write_plain(rv, environ, start_response, self)
                     if plain is not None:
                         return plain
@@ -621,7 +526,7 @@ class App(Scaffold):
                 response = self._finish_error(context, endpoint, rv)
             return response(environ, start_response)
         finally:
-            if _context.extras:
+            if extras:
                 _context.end_request(context, error)
             elif endpoint.teardown:
                 self._run_teardown(endpoint, error)
@@ -630,17 +535,10 @@ class App(Scaffold):
     def _match(
         self, context: RequestContext, environ: dict[str, Any], table: RouteTable
     ) -> tuple[Endpoint, Mapping[str, Any]]:
-        """The endpoint for this request and its arguments: the static-path dict
-        first, then Werkzeug; no match gives ``table.unrouted`` and the error."""
+        """The endpoint for this request and its arguments, from Werkzeug's
+        matcher; no match gives ``table.unrouted`` and the routing error."""
         path = environ.get("PATH_INFO") or "/"
         method = environ["REQUEST_METHOD"]
-        by_method = table.static.get(path)
-        if by_method is not None:
-            hit = by_method.get(method)
-            if hit is not None:
-                endpoint, context.url_rule = hit
-                context.endpoint = environ[ENVIRON_ENDPOINT] = endpoint.name
-                return endpoint, NO_ARGS
         if not path.isascii():
             path = path.encode("latin-1").decode("utf-8", "replace")
         try:
@@ -659,11 +557,12 @@ class App(Scaffold):
             return table.unrouted, {"error": routing_error}
         endpoint = table.endpoints[rule.endpoint]
         context.url_rule = rule
-        context.view_args = dict(args)
+        # One dict: what URL value preprocessors change is what the view gets.
+        view_args = context.view_args = dict(args)
         context.endpoint = environ[ENVIRON_ENDPOINT] = endpoint.name
         if method == "OPTIONS" and endpoint.auto_options:
             return endpoint.answering(self._default_options), NO_ARGS
-        return endpoint, args
+        return endpoint, view_args
 
     def _dispatch(
         self, context: RequestContext, endpoint: Endpoint, args: Mapping[str, Any]
@@ -673,6 +572,8 @@ class App(Scaffold):
             early = self._preprocess(context, endpoint)
             if early is not None:
                 return early
+            if context.endpoint is not None:
+                args = context.view_args  # as the URL value preprocessors left it
         if endpoint.takes_request:
             return endpoint.call(request=context.request, **args)
         return endpoint.call(**args)
@@ -797,7 +698,7 @@ class App(Scaffold):
             except Exception:
                 logger.exception("teardown_request hook %r failed", hook)
 
-    def _default_options(self) -> _WerkzeugResponse:
+    def _default_options(self, **_: Any) -> _WerkzeugResponse:
         return self.make_default_options_response()
 
     def make_default_options_response(self) -> _WerkzeugResponse:
@@ -853,7 +754,7 @@ class App(Scaffold):
         """Run ``f(error_or_None)`` when each app context ends (after each request,
         and when a ``with app.app_context():`` block ends); replaced by name."""
         _context.enable_extras()
-        with self._lock:
+        with self._registry.lock:
             self._appcontext_teardowns = {
                 **self._appcontext_teardowns,
                 endpoint_from_view(f): self.ensure_sync(f),
@@ -886,8 +787,19 @@ class App(Scaffold):
         return AppContext(self)
 
     def request_context(self, environ: dict[str, Any]) -> RequestContext:
-        """The context of the request ``environ``."""
-        return RequestContext(self, self._table, environ)
+        """The context of the request ``environ``, matched as Flask matches it
+        (``request.endpoint``, ``url_rule``, ``view_args`` and ``blueprint`` are
+        set when a rule matches)."""
+        table = self._table
+        context = RequestContext(self, table, environ)
+        try:
+            rule, args = context.url_adapter().match(return_rule=True)
+        except HTTPException:
+            return context
+        context.url_rule = rule
+        context.view_args = dict(args)
+        context.endpoint = rule.endpoint
+        return context
 
     def test_request_context(self, *args: Any, **kwargs: Any) -> RequestContext:
         """A request context for a made-up request; the arguments are
@@ -964,18 +876,22 @@ class App(Scaffold):
         with self._own_context():
             return render(self, self.jinja_env.get_template(template_name), context)
 
-    # Config shortcuts, the command line, testing and serving.
+    def shell_context_processor(self, f: F) -> F:
+        """Add ``f()``'s dict to the namespace of the ``shell`` command."""
+        self.shell_context_processors.append(f)
+        return f
 
-    @property
-    def cli(self) -> AppGroup:
-        """The app's click command group: ``@app.cli.command("init-db")`` adds a
-        command that ``protoweb --app module init-db`` runs (click loads here)."""
-        group: AppGroup | None = self.__dict__.get("_cli")
-        if group is None:
-            from .cli import AppGroup
+    def make_shell_context(self) -> dict[str, Any]:
+        """The ``shell`` command's namespace: ``app``, ``g`` and what the shell
+        context processors return."""
+        from .context import g
 
-            group = self.__dict__["_cli"] = AppGroup(self.name)
-        return group
+        namespace: dict[str, Any] = {"app": self, "g": g}
+        for processor in self.shell_context_processors:
+            namespace.update(processor())
+        return namespace
+
+    # Config shortcuts, testing and serving.
 
     @property
     def secret_key(self) -> Any:
@@ -1000,6 +916,17 @@ class App(Scaffold):
     @testing.setter
     def testing(self, value: bool) -> None:
         self.config["TESTING"] = value
+
+    @property
+    def cli(self) -> AppGroup:
+        """The app's click command group: ``@app.cli.command("init-db")`` adds a
+        command that ``protoweb --app module init-db`` runs (click loads here)."""
+        group: AppGroup | None = self.__dict__.get("_cli")
+        if group is None:
+            from .cli import AppGroup
+
+            group = self.__dict__["_cli"] = AppGroup(self.name)
+        return group
 
     def test_client(self, use_cookies: bool = True, **kwargs: Any) -> TestClient:
         """A test client for this app (:attr:`test_client_class`, by default
@@ -1079,4 +1006,3 @@ def _load_dotenv() -> None:
         path = dotenv.find_dotenv(name, usecwd=True)
         if path:
             dotenv.load_dotenv(path, encoding="utf-8")
-

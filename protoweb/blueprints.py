@@ -220,8 +220,9 @@ class Blueprint(Scaffold):
             options["provide_automatic_options"] = provide_automatic_options
         entry = (rule, view_func, options)
         entries = self._routes.get(name, [])
-        same_view = all(view_func is None or v is None or v == view_func
-                        for _, v, _ in entries)
+        same_view = all(
+            view_func is None or v is None or v == view_func for _, v, _ in entries
+        )
         self._routes = {
             **self._routes,
             name: [*entries, entry] if entries and same_view else [entry],
@@ -345,9 +346,10 @@ class Blueprint(Scaffold):
 
     def register(self, app: App, options: dict[str, Any]) -> None:
         """Add everything to ``app`` (into the layer being built for it)."""
-        layer = app._building_layer()
+        registry = app._registry
+        layer = registry.writing_layer()
         state = self.make_setup_state(
-            app, options, first_registration=app._first_registration_of(self)
+            app, options, first_registration=registry.first_registration_of(self)
         )
         name = state.full_name
         layer.blueprints[name] = self
@@ -377,7 +379,7 @@ class Blueprint(Scaffold):
         if self._cli is not None and self._cli.commands:
             self._register_cli(app, options, name)
         for child, child_options in self._blueprints:
-            child._added_to(app, app._building_key())
+            child._added_to(app, registry.writing_key())
             child.register(app, _nested_options(state, child, child_options, name))
 
     def _register_cli(self, app: App, options: dict[str, Any], name: str) -> None:

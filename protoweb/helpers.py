@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import IO, Any
 
 import werkzeug.utils
@@ -72,21 +72,11 @@ def get_flashed_messages(
     return [message for _, message in flashes]
 
 
-def get_send_file_max_age(app: Any, filename: str | None) -> int | None:
-    """``SEND_FILE_MAX_AGE_DEFAULT`` in seconds (``None``: conditional requests
-    only), as ``app.get_send_file_max_age(filename)`` gives it."""
-    value = app.config["SEND_FILE_MAX_AGE_DEFAULT"]
-    if isinstance(value, timedelta):
-        return int(value.total_seconds())
-    return value
-
-
 def _send_file_options(**options: Any) -> dict[str, Any]:
     context = _context()
     app = context.app
     if options.get("max_age") is None:
-        max_age = getattr(app, "get_send_file_max_age", None)
-        options["max_age"] = max_age or (lambda name: get_send_file_max_age(app, name))
+        options["max_age"] = app.get_send_file_max_age
     options.update(
         environ=context.environ,
         use_x_sendfile=app.config["USE_X_SENDFILE"],

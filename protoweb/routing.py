@@ -182,6 +182,7 @@ def compile_rule(
     endpoint: str,
     methods: Iterable[str] | None,
     url_map: Map | None = None,
+    rule_class: type[Rule] = Rule,
     **options: Any,
 ) -> Rule:
     """Parse and compile one rule, raising :class:`ValueError` on a bad one.
@@ -191,11 +192,12 @@ def compile_rule(
     :param methods: the HTTP methods it allows (HEAD comes with GET).
     :param url_map: the map whose converters and settings apply (the app's
         ``url_map``); a plain default map if not given.
+    :param rule_class: the class of the rule (the app's ``url_rule_class``).
     """
     if not isinstance(rule, str) or not rule.startswith("/"):
         raise ValueError(f"route {rule!r} is not a valid rule: it must start with '/'")
     try:
-        compiled = Rule(rule, endpoint=endpoint, methods=methods, **options)
+        compiled = rule_class(rule, endpoint=endpoint, methods=methods, **options)
     except (ValueError, LookupError, SyntaxError, TypeError) as error:
         raise ValueError(f"route {rule!r} is not a valid rule: {error}") from None
     return bind_rule(compiled, url_map)

@@ -69,8 +69,10 @@ class Scaffold:
         self.import_name = import_name
         self.root_path = root_path or get_root_path(import_name)
         self.template_folder = template_folder
-        self._static_folder = os.fspath(static_folder) if static_folder else None
-        self._static_url_path = static_url_path
+        self._static_folder: str | None = None
+        self._static_url_path: str | None = None
+        self.static_folder = static_folder
+        self.static_url_path = static_url_path
         self.hooks = Hooks()
 
     def __repr__(self) -> str:

@@ -23,11 +23,11 @@ from jinja2 import TemplateSyntaxError as _JinjaSyntaxError
 if TYPE_CHECKING:
     from .app import App
 
-AUTOESCAPE_SUFFIXES = (".html", ".htm", ".xml", ".j2")
+AUTOESCAPE_SUFFIXES = (".html", ".htm", ".xml", ".xhtml", ".svg", ".j2")
 
 
 def autoescape(name: str | None) -> bool:
-    """Autoescape templates named .html/.htm/.xml/.j2, and string templates."""
+    """Autoescape string templates and .html/.htm/.xml/.xhtml/.svg/.j2 files."""
     return name is None or name.endswith(AUTOESCAPE_SUFFIXES)
 
 

@@ -32,7 +32,9 @@ def test_prefix_endpoints_relative_url_for_and_request_blueprints():
 
         @app.route("/")
         def home():
-            return f"{fw.request.blueprint} {fw.request.blueprints} {fw.url_for('.home')}"
+            return (
+                f"{fw.request.blueprint} {fw.request.blueprints} {fw.url_for('.home')}"
+            )
 
         bp.register_blueprint(users)
         app.register_blueprint(bp)
@@ -42,7 +44,9 @@ def test_prefix_endpoints_relative_url_for_and_request_blueprints():
     rules, got = same(scenario)
     assert ("/admin/users/<int:uid>", "admin.users.show") in rules
     assert got[0] == (200, "admin.index admin ['admin'] /admin/")
-    assert got[1][1] == "admin.users.show ['admin.users', 'admin'] /admin/users/2 /admin/"
+    assert (
+        got[1][1] == "admin.users.show ['admin.users', 'admin'] /admin/users/2 /admin/"
+    )
     assert got[2] == (200, "None [] /")
 
 
@@ -125,7 +129,12 @@ def test_hooks_run_in_flasks_order_and_only_where_they_belong():
         return logs
 
     inside, outside, missing = same(scenario)
-    assert inside[:4] == ["app before", "app-wide before (from bp)", "bp before", "view"]
+    assert inside[:4] == [
+        "app before",
+        "app-wide before (from bp)",
+        "bp before",
+        "view",
+    ]
     assert "bp before" not in outside and "bp after" not in outside
     assert missing[0] == "app before"  # app hooks run before a 404, as in Flask
 
@@ -202,7 +211,12 @@ def test_error_handlers_blueprint_first_then_app_code_before_class():
         app.register_blueprint(bp)
         return answers(
             app.test_client(),
-            "/bp/missing", "/bp/oops", "/bp/gone", "/oops", "/gone", "/nowhere",
+            "/bp/missing",
+            "/bp/oops",
+            "/bp/gone",
+            "/oops",
+            "/gone",
+            "/nowhere",
         )
 
     assert same(scenario) == [
@@ -230,7 +244,8 @@ def test_errorhandler_refuses_what_flask_refuses():
 def test_template_filters_context_processors_and_folders(tmp_path):
     (tmp_path / "bp_templates").mkdir()
     (tmp_path / "bp_templates" / "page.html").write_text(
-        "{{ 'abc'|shout }} {{ who }} {{ where|default('-') }} {{ 3 is odd3 }} {{ g3() }}"
+        "{{ 'abc'|shout }} {{ who }} {{ where|default('-') }}"
+        " {{ 3 is odd3 }} {{ g3() }}"
     )
     (tmp_path / "bp_static").mkdir()
     (tmp_path / "bp_static" / "x.txt").write_text("static!")
@@ -510,3 +525,40 @@ def test_app_remove_route_removes_a_blueprint_endpoint(app, client):
     assert client.get("/gone").status_code == 404
     with pytest.raises(KeyError):
         app.remove_blueprint("nope")
+
+
+def test_blueprint_cli_commands_join_the_app():
+    def scenario(fw):
+        app = fw.Flask("twin")
+        grouped = fw.Blueprint("admin", "twin")
+        flat = fw.Blueprint("flat", "twin", cli_group=None)
+
+        @grouped.cli.command("hello")
+        def hello():
+            print("hello from admin")
+
+        @flat.cli.command("top")
+        def top():
+            print("top level")
+
+        app.register_blueprint(grouped)
+        app.register_blueprint(flat)
+
+        @app.shell_context_processor
+        def extra():
+            return {"answer": 42}
+
+        runner = app.test_cli_runner()
+        return (
+            runner.invoke(args=["admin", "hello"]).output,
+            runner.invoke(args=["top"]).output,
+            sorted(app.make_shell_context()),
+            [bp.name for bp in app.iter_blueprints()],
+        )
+
+    assert same(scenario) == (
+        "hello from admin\n",
+        "top level\n",
+        ["answer", "app", "g"],
+        ["admin", "flat"],
+    )

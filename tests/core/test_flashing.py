@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import types
-
 import flask
 import pytest
 
 import protoweb
 from protoweb import App
 from protoweb.helpers import flash, get_flashed_messages
-
-#: protoweb's names for what the views use (``import protoweb as framework``).
-PROTOWEB = types.SimpleNamespace(
-    request=protoweb.request,
-    redirect=protoweb.redirect,
-    render_template_string=protoweb.render_template_string,
-    flash=flash,
-    get_flashed_messages=get_flashed_messages,
-)
 
 PAGE = (
     "{% for category, message in get_flashed_messages(with_categories=true) %}"
@@ -56,7 +45,7 @@ def build(app, framework):
 @pytest.fixture
 def pair(tmp_path):
     return (
-        build(App("ours", root_path=str(tmp_path)), PROTOWEB),
+        build(App("ours", root_path=str(tmp_path)), protoweb),
         build(flask.Flask("theirs"), flask),
     )
 
