@@ -515,7 +515,12 @@ class App(Scaffold):
                 else:
                     endpoint, args = self._match(context, environ, table)
                 rv = self._dispatch(context, endpoint, args)
-                if not endpoint.after and context._session is None and not extras:
+                # (extras re-read: after_this_request may have just turned them on)
+                if (
+                    not endpoint.after
+                    and context._session is None
+                    and not _context.extras
+                ):
                     plain = write_plain(rv, environ, start_response, self)
                     if plain is not None:
                         return plain
