@@ -62,6 +62,7 @@ def test_methods_come_from_the_class(app, client, shop):
 def test_jsonify_keyword_arguments(client):
     about = client.get("/api/about").json
     assert about["name"] == "The Corner Bookshop"
+    assert about["url"] == "http://localhost/api/about"
     assert about["vat"] == "0.055"
     assert about["request_id"] == "00000000-0000-0000-0000-000000000000"
     assert about["visited_at"].endswith(" GMT")
@@ -71,6 +72,7 @@ def test_sort_keys_can_be_turned_off(app, client):
     app.json.sort_keys = False
     assert list(client.get("/api/about").json) == [
         "name",
+        "url",
         "vat",
         "visited_at",
         "request_id",
@@ -100,3 +102,18 @@ def test_cli_command_runs_in_the_app_context(runner, shop):
     assert result.exit_code == 0, result.output
     assert result.output == "Added Walden at $9.50 to The Corner Bookshop.\n"
     assert [book.title for book in shop.BOOKS.values()][-1] == "Walden"
+
+
+def test_an_error_handler_for_an_exception_class(client):
+    response = client.post(
+        "/api/books/", json={"title": "X", "price": "cheap", "published": "2000-01-01"}
+    )
+    assert response.status_code == 400
+    assert response.json == {"error": "prices are decimal numbers like 9.90"}
+
+
+def test_a_dict_and_a_status(client):
+    response = client.post("/api/books/", json={"price": "1"})
+    assert response.status_code == 400
+    assert response.json == {"error": "a book needs a title"}
+    assert response.headers["X-Api-Version"] == "1"

@@ -1,5 +1,7 @@
 """Cookies, the session, files, a stream, an async view and per-request callbacks."""
 
+import io
+
 from .conftest import LEAVES, TIME_MACHINE
 
 
@@ -91,3 +93,46 @@ def test_async_view(client):
     response = client.get("/api/stock")
     assert response.status_code == 200
     assert response.json == {"async": True, "books": 2}
+
+
+def test_copy_current_request_context_in_a_thread(client, shop):
+    response = client.post("/contact", data={"email": "a@example.org", "message": "Hi"})
+    assert response.status_code == 202
+    assert response.text == "Thanks, we will write back."
+    assert shop.OUTBOX == ["a@example.org: Hi"]
+
+
+def test_upload_with_secure_filename(app, client, tmp_path):
+    app.config["UPLOAD_FOLDER"] = str(tmp_path / "covers")
+    response = client.post(
+        "/covers",
+        data={"cover": (io.BytesIO(b"\x89PNG fake"), "../../my cover.png")},
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/covers/my_cover.png"
+    assert (tmp_path / "covers" / "my_cover.png").read_bytes() == b"\x89PNG fake"
+    cover = client.get("/covers/my_cover.png")
+    assert cover.mimetype == "image/png"
+    assert cover.data == b"\x89PNG fake"
+
+
+def test_upload_without_a_file_is_a_400_with_the_reason(client):
+    response = client.post("/covers", data={})
+    assert response.status_code == 400
+    assert "Choose a file to upload." in response.text
+
+
+def test_max_content_length(app, client, tmp_path):
+    app.config["UPLOAD_FOLDER"] = str(tmp_path)
+    app.config["MAX_CONTENT_LENGTH"] = 100
+    response = client.post(
+        "/covers", data={"cover": (io.BytesIO(b"x" * 1000), "big.png")}
+    )
+    assert response.status_code == 413
+    assert not (tmp_path / "big.png").exists()
+
+
+def test_teardown_request_runs_after_each_request(client, shop):
+    client.get("/")
+    client.get("/no/such/page")
+    assert shop.STATS["requests"] == 2

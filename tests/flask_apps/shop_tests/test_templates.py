@@ -84,3 +84,19 @@ def test_abort_404_in_a_view_reaches_the_handler(client):
 
 def test_app_logger_is_named_for_the_app(app):
     assert app.logger.name == "shop"
+
+
+def test_stream_template_reads_the_request_while_streaming(client):
+    response = client.get("/catalogue?note=signed")
+    assert response.status_code == 200
+    assert "<h1>Catalogue of The Corner Bookshop</h1>" in response.text
+    assert (
+        '<li><span class="tag">Leaves of Grass: $12.50</span> (signed)</li>'
+        in response.text
+    )
+
+
+def test_get_template_attribute_calls_a_macro(app, shop):
+    with app.app_context():
+        tag = shop.price_tag(shop.BOOKS[LEAVES])
+    assert str(tag) == '<span class="tag">Leaves of Grass: $12.50</span>'

@@ -9,17 +9,20 @@ import asyncio
 import dataclasses
 import io
 import os
+import threading
 import uuid
 from datetime import date, datetime, timedelta, timezone
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 import click
 from flask import (
     Flask,
     abort,
     after_this_request,
+    copy_current_request_context,
     current_app,
     g,
+    get_template_attribute,
     jsonify,
     make_response,
     redirect,
@@ -28,11 +31,13 @@ from flask import (
     send_file,
     send_from_directory,
     session,
+    stream_template,
     stream_with_context,
     url_for,
 )
 from flask.views import MethodView
 from werkzeug.routing import BaseConverter
+from werkzeug.utils import secure_filename
 
 
 class ListConverter(BaseConverter):
@@ -52,6 +57,8 @@ app.config.from_mapping(
     VAT_RATE=Decimal("0.055"),
     LANGUAGES={"en": "Welcome", "fr": "Bienvenue"},
     PERMANENT_SESSION_LIFETIME=timedelta(days=7),
+    UPLOAD_FOLDER=os.path.join(os.path.dirname(__file__), "covers"),
+    MAX_CONTENT_LENGTH=64 * 1024,
 )
 app.url_map.converters["list"] = ListConverter
 
@@ -64,6 +71,9 @@ class Book:
     published: date
     tags: list
 
+
+STATS = {"requests": 0}
+OUTBOX = []
 
 BOOKS = {
     book.id: book
@@ -124,6 +134,11 @@ def remember_visit():
     g.visited_at = datetime.now(timezone.utc)
 
 
+@app.teardown_request
+def count_request(error=None):
+    STATS["requests"] += 1
+
+
 @app.url_value_preprocessor
 def pull_lang_code(endpoint, values):
     g.lang_code = values.pop("lang_code", None) if values else None
@@ -174,7 +189,8 @@ def set_theme(name):
 def add_to_basket(book_id):
     find_book(book_id)
     session.permanent = True
-    session["basket"] = [*session.get("basket", []), str(book_id)]
+    session.setdefault("basket", []).append(str(book_id))
+    session.modified = True
 
     @after_this_request
     def count_in_header(response):
@@ -199,6 +215,39 @@ def label(book_id):
 @app.route("/downloads/<path:name>")
 def download(name):
     return send_from_directory(os.path.join(app.root_path, "downloads"), name)
+
+
+@app.route("/catalogue")
+def catalogue():
+    return stream_template("catalogue.html", books=BOOKS.values())
+
+
+@app.post("/contact")
+def contact():
+    @copy_current_request_context
+    def send_message():
+        OUTBOX.append(f"{request.form['email']}: {request.form['message']}")
+
+    sender = threading.Thread(target=send_message)
+    sender.start()
+    sender.join()
+    return "Thanks, we will write back.", 202
+
+
+@app.post("/covers")
+def upload_cover():
+    cover = request.files.get("cover")
+    if cover is None or cover.filename == "":
+        abort(400, "Choose a file to upload.")
+    name = secure_filename(cover.filename)
+    os.makedirs(app.config["UPLOAD_FOLDER"], exist_ok=True)
+    cover.save(os.path.join(app.config["UPLOAD_FOLDER"], name))
+    return redirect(url_for("cover", name=name), code=303)
+
+
+@app.route("/covers/<name>")
+def cover(name):
+    return send_from_directory(app.config["UPLOAD_FOLDER"], name)
 
 
 @app.route("/export.csv")
@@ -238,6 +287,8 @@ class BookListAPI(MethodView):
 
     def post(self):
         data = request.get_json()
+        if not data.get("title"):
+            return {"error": "a book needs a title"}, 400
         book = Book(
             id=uuid.uuid4(),
             title=data["title"],
@@ -274,6 +325,7 @@ app.add_url_rule("/api/books/<uuid:book_id>", view_func=BookAPI.as_view("book"))
 def about():
     return jsonify(
         name=shop_name(),
+        url=url_for("about", _external=True),
         vat=current_app.config["VAT_RATE"],
         visited_at=g.visited_at,
         request_id=uuid.UUID(int=0),
@@ -283,6 +335,16 @@ def about():
 @app.errorhandler(404)
 def page_not_found(error):
     return render_template("404.html", path=request.path), 404
+
+
+@app.errorhandler(InvalidOperation)
+def bad_number(error):
+    return {"error": "prices are decimal numbers like 9.90"}, 400
+
+
+def price_tag(book):
+    """The ``price_tag`` macro of ``macros.html``, callable from Python."""
+    return get_template_attribute("macros.html", "price_tag")(book)
 
 
 @app.cli.command("add-book")
