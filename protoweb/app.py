@@ -12,9 +12,11 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager, nullcontext
+from datetime import timedelta
 from functools import cached_property
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
+from jinja2 import Environment
 from werkzeug.exceptions import (
     Aborter,
     BadRequest,
@@ -29,11 +31,12 @@ from werkzeug.wrappers import Response as _WerkzeugResponse
 from . import context as _context
 from .asyncio_bridge import async_to_sync, ensure_sync
 from .blueprints import Blueprint
-from .config import DEFAULT_CONFIG, Config
+from .config import DEFAULT_CONFIG, Config, ConfigAttribute
 from .context import AppContext, AppCtxGlobals, RequestContext, _current
 from .hooks import PlanBook
 from .json.provider import DefaultJSONProvider, JSONProvider
-from .registry import Registry, ViewFunctions
+from .registry import Registry, ViewFunctions, merge
+from .request_steps import RequestSteps
 from .responses import StartResponse, to_response, write_plain
 from .routing import (
     NO_ARGS,
@@ -52,7 +55,7 @@ from .trusted_hosts import check_trusted_host
 from .wrappers import Request, Response
 
 if TYPE_CHECKING:
-    from jinja2 import BaseLoader, Environment
+    from jinja2 import BaseLoader
 
     from .cli import AppGroup
     from .serving import LiveServer
@@ -70,7 +73,13 @@ ENVIRON_EXCEPTION = "protoweb.exception"
 ENVIRON_ENDPOINT = "protoweb.endpoint"
 
 
-class App(Scaffold):
+def _as_timedelta(value: timedelta | int | None) -> timedelta | None:
+    if value is None or isinstance(value, timedelta):
+        return value
+    return timedelta(seconds=value)
+
+
+class App(RequestSteps, Scaffold):
     """A web app whose routes, templates and hooks can change while it serves.
 
     The arguments are Flask's:
@@ -113,6 +122,12 @@ class App(Scaffold):
     aborter_class = Aborter
     #: Options for the Jinja environment, read when it is made.
     jinja_options: dict[str, Any] = {}
+    #: The class of :attr:`jinja_env`.
+    jinja_environment = Environment
+    #: ``PERMANENT_SESSION_LIFETIME`` as a :class:`~datetime.timedelta`.
+    permanent_session_lifetime = ConfigAttribute(
+        "PERMANENT_SESSION_LIFETIME", get_converter=_as_timedelta
+    )
     #: The class of ``g`` (Flask's ``_AppCtxGlobals``).
     app_ctx_globals_class = AppCtxGlobals
     #: The class :meth:`test_client` makes (default: protoweb.testing.TestClient).
@@ -165,7 +180,7 @@ class App(Scaffold):
         self.view_functions = ViewFunctions(self)
         self.jinja_env = create_environment(self)
         self.templates = TemplateStore(self.jinja_env, self._template_changed)
-        self.jinja_env.loader = AppLoader(self)
+        self.jinja_env.loader = self.create_global_jinja_loader()
         self.static_files = StaticStore(self._static_changed)
         self._appcontext_teardowns: dict[str, Callable[..., Any]] = {}
         self._table = RouteTable(
@@ -228,8 +243,12 @@ class App(Scaffold):
     def make_config(self, instance_relative: bool = False) -> Config:
         """``app.config``: Flask's defaults, paths relative to :attr:`root_path`
         (or to :attr:`instance_path` with ``instance_relative_config``)."""
+        from .helpers import get_debug_flag
+
         root = self.instance_path if instance_relative else self.root_path
-        return self.config_class(root, dict(self.default_config))
+        defaults = dict(self.default_config)
+        defaults["DEBUG"] = get_debug_flag()
+        return self.config_class(root, defaults)
 
     def open_instance_resource(
         self, resource: str, mode: str = "rb", encoding: str | None = "utf-8"
@@ -434,6 +453,19 @@ class App(Scaffold):
 
         return decorator
 
+    def _scopes(self) -> Mapping[str | None, Any]:
+        return merge(self._registry.layers)[1]
+
+    @property
+    def teardown_appcontext_funcs(self) -> tuple[Callable[..., Any], ...]:
+        """The ``teardown_appcontext`` functions (read-only)."""
+        return tuple(self._appcontext_teardowns.values())
+
+    def create_global_jinja_loader(self) -> AppLoader:
+        """The Jinja loader of the app: ``app.templates``, its folder, then its
+        blueprints' folders."""
+        return AppLoader(self)
+
     def select_jinja_autoescape(self, filename: str | None) -> bool:
         """Whether a template is autoescaped: string templates and ``.html``,
         ``.htm``, ``.xml``, ``.xhtml``, ``.svg`` and ``.j2`` files."""
@@ -559,10 +591,10 @@ class App(Scaffold):
             try:
                 context.url_adapter().match(return_rule=True)
             except HTTPException as redirect:
-                return table.unrouted, {"error": redirect}
+                return self._unrouted(context, table, redirect)
             raise
         except HTTPException as routing_error:
-            return table.unrouted, {"error": routing_error}
+            return self._unrouted(context, table, routing_error)
         endpoint = table.endpoints[rule.endpoint]
         context.url_rule = rule
         # One dict: what URL value preprocessors change is what the view gets.
@@ -571,6 +603,15 @@ class App(Scaffold):
         if method == "OPTIONS" and endpoint.auto_options:
             return endpoint.answering(self._default_options), NO_ARGS
         return endpoint, view_args
+
+    @staticmethod
+    def _unrouted(
+        context: RequestContext, table: RouteTable, error: HTTPException
+    ) -> tuple[Endpoint, Mapping[str, Any]]:
+        """No route: the app's own hooks run, then ``error`` is raised."""
+        if table.unrouted.prepare:  # hooks may look at request.routing_exception
+            context.request.routing_exception = error
+        return table.unrouted, {"error": error}
 
     def _dispatch(
         self, context: RequestContext, endpoint: Endpoint, args: Mapping[str, Any]
@@ -731,27 +772,10 @@ class App(Scaffold):
 
     # Flask's request steps, for code that calls them inside a request context.
 
-    def _current_endpoint(self) -> Endpoint:
-        context = _current.get()
-        endpoint = context.table.endpoints.get(getattr(context, "endpoint", "") or "")
-        return endpoint if endpoint is not None else context.table.unrouted
-
-    def preprocess_request(self) -> Any:
-        """Run the URL value preprocessors and before-request hooks of the current
-        request; a value one returns is returned."""
-        context = _current.get()
-        return self._preprocess(context, self._current_endpoint())  # type: ignore
-
-    def process_response(self, response: _WerkzeugResponse) -> _WerkzeugResponse:
-        """Run the after-request hooks of the current request on ``response``."""
-        for hook in self._current_endpoint().after:
-            response = hook(response)
-        return response
-
     def do_teardown_request(self, exc: BaseException | None = None) -> None:
         """Run the teardown-request hooks of the current request and send
         ``request_tearing_down``; called when a request context ends."""
-        self._run_teardown(self._current_endpoint(), exc)
+        self._run_teardown(self._step_context()[1], exc)
         signals = _context.signals
         if signals is not None:
             signals.request_tearing_down.send(
@@ -802,7 +826,8 @@ class App(Scaffold):
         context = RequestContext(self, table, environ)
         try:
             rule, args = context.url_adapter().match(return_rule=True)
-        except HTTPException:
+        except HTTPException as error:
+            context.request.routing_exception = error
             return context
         context.url_rule = rule
         context.view_args = dict(args)
@@ -987,10 +1012,13 @@ class App(Scaffold):
         Werkzeug's ``run_simple`` (``threaded``, ``ssl_context``, ...).
         Production deployments use any WSGI server with ``app`` as the callable.
         """
+        from .helpers import get_debug_flag, get_load_dotenv
         from .serving.live_server import run_simple
 
-        if load_dotenv:
+        if get_load_dotenv(load_dotenv):
             _load_dotenv()
+            if "FLASK_DEBUG" in os.environ:
+                self.debug = get_debug_flag()
         if debug is not None:
             self.debug = bool(debug)
         server_name = self.config.get("SERVER_NAME") or ""
@@ -1014,3 +1042,7 @@ def _load_dotenv() -> None:
         path = dotenv.find_dotenv(name, usecwd=True)
         if path:
             dotenv.load_dotenv(path, encoding="utf-8")
+
+
+#: Flask's name for the app class (``from protoweb.app import Flask``).
+Flask = App

@@ -18,6 +18,13 @@ import werkzeug.utils
 from werkzeug.wrappers import Response
 
 from .context import _current, session
+from .responses import abort as abort
+from .responses import make_response as make_response
+from .responses import redirect as redirect
+from .scaffold import get_root_path as get_root_path
+from .streaming import stream_with_context as stream_with_context
+from .templating import get_template_attribute as get_template_attribute
+from .urls import url_for as url_for
 
 #: Where a request keeps the messages it took from the session.
 _FLASHES = "protoweb.flashes"
@@ -132,3 +139,18 @@ def send_from_directory(
     return werkzeug.utils.send_from_directory(
         directory, path, **_send_file_options(**kwargs)
     )
+
+
+def get_debug_flag() -> bool:
+    """Whether the ``FLASK_DEBUG`` environment variable asks for debug mode."""
+    value = os.environ.get("FLASK_DEBUG")
+    return bool(value and value.lower() not in {"0", "false", "no"})
+
+
+def get_load_dotenv(default: bool = True) -> bool:
+    """Whether to load ``.env`` files: ``default``, unless ``FLASK_SKIP_DOTENV``
+    says otherwise."""
+    value = os.environ.get("FLASK_SKIP_DOTENV")
+    if not value:
+        return default
+    return value.lower() in ("0", "false", "no")

@@ -12,6 +12,7 @@ keeps the matcher and only rewires the endpoints.
 from __future__ import annotations
 
 import inspect
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -209,7 +210,16 @@ def bind_rule(rule: Rule, url_map: Map | None = None) -> Rule:
         rule.bind(url_map if url_map is not None else _DEFAULT_MAP)
     except (ValueError, LookupError, SyntaxError) as error:
         raise ValueError(f"route {rule.rule!r} is not a valid rule: {error}") from None
+    rule._protoweb_order = next(_ORDER)  # type: ignore[attr-defined]
     return rule
+
+
+_ORDER = itertools.count()
+
+
+def registration_order(rule: Rule) -> int:
+    """When ``rule`` was compiled: rules are matched in this order."""
+    return getattr(rule, "_protoweb_order", 0)
 
 
 _DEFAULT_MAP = Map(strict_slashes=True, merge_slashes=True)
@@ -298,7 +308,15 @@ class RouteTable:
     ) -> None:
         self.routes = routes
         self.plans = plans
-        rules = tuple(rule for route in routes.values() for rule in route.rules)
+        # Registration order, as in Flask: of two rules for the same URL the one
+        # registered first answers (a blueprint's view before a later view-less
+        # ``app.add_url_rule("/", endpoint="index")``).
+        rules = tuple(
+            sorted(
+                (rule for route in routes.values() for rule in route.rules),
+                key=registration_order,
+            )
+        )
         if previous is not None and _same_rules(previous._rules, rules):
             self.map = previous.map
         else:
@@ -312,13 +330,13 @@ class RouteTable:
         for name, route in routes.items():
             call = wrap(route.view) if route.view is not None else _missing_view(name)
             plan = plans(blueprint_of(name))
-            endpoint = endpoints[name] = Endpoint(route, call, plan)
-            for rule in route.rules:
-                if _is_static(rule) and rule.methods:
-                    by_method = static.setdefault(_wsgi_path(rule.rule), {})
-                    for method in rule.methods:
-                        if method != "OPTIONS":
-                            by_method.setdefault(method, (endpoint, rule))
+            endpoints[name] = Endpoint(route, call, plan)
+        for rule in rules:
+            if _is_static(rule) and rule.methods:
+                by_method = static.setdefault(_wsgi_path(rule.rule), {})
+                for method in rule.methods:
+                    if method != "OPTIONS":
+                        by_method.setdefault(method, (endpoints[rule.endpoint], rule))
         self.endpoints: Mapping[str, Endpoint] = endpoints
         #: Hosts and subdomains need the request's host to match: no fast path.
         self.by_host = self.map.host_matching or any(r.subdomain for r in rules)
