@@ -546,7 +546,10 @@ class App(RequestSteps, Scaffold):
                     args = NO_ARGS
                 else:
                     endpoint, args = self._match(context, environ, table)
-                rv = self._dispatch(context, endpoint, args)
+                if endpoint.direct:
+                    rv = endpoint.call(**args)
+                else:
+                    rv = self._dispatch(context, endpoint, args)
                 # (extras re-read: after_this_request may have just turned them on)
                 if (
                     not endpoint.after

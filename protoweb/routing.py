@@ -74,6 +74,7 @@ class Endpoint:
         "auto_options",
         "plan",
         "prepare",
+        "direct",
         "after",
         "teardown",
     )
@@ -87,13 +88,15 @@ class Endpoint:
         self.takes_request = _takes_request(route.view)
         self.plan = plan
         self.prepare = bool(plan.preprocess or plan.before)
+        #: Called as ``call(**view_args)``, with no hooks before it.
+        self.direct = not (self.prepare or self.takes_request)
         self.after = plan.after
         self.teardown = plan.teardown
 
     def answering(self, call: ViewFunc) -> Endpoint:
         """A copy whose view is ``call()`` (the automatic ``OPTIONS`` answer)."""
-        copy = Endpoint(Route(self.name, self.view, self.rules, False), call, self.plan)
-        copy.takes_request = False
+        copy = Endpoint(Route(self.name, None, self.rules, False), call, self.plan)
+        copy.view = self.view
         return copy
 
     @property
