@@ -31,7 +31,7 @@ NO_ARGS: Mapping[str, Any] = {}
 class Route:
     """What was registered for one endpoint: its view (maybe not yet) and rules."""
 
-    __slots__ = ("name", "view", "rules", "auto_options")
+    __slots__ = ("name", "view", "rules", "auto_options", "takes_request", "_call")
 
     def __init__(
         self,
@@ -44,10 +44,27 @@ class Route:
         self.view = view
         self.rules = rules
         self.auto_options = auto_options
+        self.takes_request = _takes_request(view)
+        self._call: ViewFunc | None = None
+
+    def call(self, wrap: Callable[[ViewFunc], ViewFunc]) -> ViewFunc:
+        """What a request calls: the view through ``wrap`` (the app's
+        ``ensure_sync``), worked out once per route."""
+        call = self._call
+        if call is None:
+            view = self.view
+            call = self._call = (
+                wrap(view) if view is not None else _missing_view(self.name)
+            )
+        return call
 
     def with_rule(self, rule: Rule) -> Route:
         """A copy that also answers ``rule``."""
-        return Route(self.name, self.view, (*self.rules, rule), self.auto_options)
+        copy = Route.__new__(Route)
+        copy.name, copy.view, copy.rules = self.name, self.view, (*self.rules, rule)
+        copy.auto_options, copy.takes_request = self.auto_options, self.takes_request
+        copy._call = self._call
+        return copy
 
     def with_view(self, view: ViewFunc | None) -> Route:
         """A copy with another view."""
@@ -85,7 +102,7 @@ class Endpoint:
         self.call = call
         self.rules = route.rules
         self.auto_options = route.auto_options
-        self.takes_request = _takes_request(route.view)
+        self.takes_request = route.takes_request
         self.plan = plan
         self.prepare = bool(plan.preprocess or plan.before)
         #: Called as ``call(**view_args)``, with no hooks before it.
@@ -331,9 +348,8 @@ class RouteTable:
         endpoints: dict[str, Endpoint] = {}
         static: dict[str, dict[str, tuple[Endpoint, Rule]]] = {}
         for name, route in routes.items():
-            call = wrap(route.view) if route.view is not None else _missing_view(name)
             plan = plans(blueprint_of(name))
-            endpoints[name] = Endpoint(route, call, plan)
+            endpoints[name] = Endpoint(route, route.call(wrap), plan)
         for rule in rules:
             if _is_static(rule) and rule.methods:
                 by_method = static.setdefault(_wsgi_path(rule.rule), {})
