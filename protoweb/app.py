@@ -478,6 +478,8 @@ class App(RequestSteps, Scaffold):
     def update_template_context(self, context: dict[str, Any]) -> None:
         """Add what the context processors return (the app's, then the request's
         blueprints'); the variables passed to the render win."""
+        if not self._table.context_processors:
+            return
         current = _current.get(None)
         if current is not None and current.app is self:
             name = getattr(current, "endpoint", None)

@@ -312,6 +312,7 @@ class RouteTable:
         "matcher",
         "by_host",
         "unrouted",
+        "context_processors",
         "_rules",
     )
 
@@ -365,6 +366,11 @@ class RouteTable:
         self.matcher = self.map.bind("localhost")
         self.unrouted = Endpoint(
             Route("", None, (), False), _raise_routing_error, plans(None)
+        )
+        #: Whether any render has context processors to run.
+        self.context_processors = any(
+            endpoint.plan.context_processors
+            for endpoint in (self.unrouted, *endpoints.values())
         )
 
     def __len__(self) -> int:
