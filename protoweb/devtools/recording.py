@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from ..app import ENVIRON_ENDPOINT
@@ -17,6 +18,11 @@ from ..responses import StartResponse
 from .keepalive import ENVIRON_REQUEST_HEADERS
 from .log import BODY_LIMIT, RequestLog, RequestRecord
 from .traceback_page import format_traceback
+
+#: ``RequestRecord.extra`` key of a request the live-update script made (a page
+#: fetching itself again, or reloading): not the user's doing, never exported.
+LIVE_UPDATE = "live_update"
+_NO_TEMPLATES: frozenset[str] = frozenset()
 
 #: environ key -> header name ("" for keys that are not headers), filled as seen.
 _HEADER_NAMES: dict[str, str] = {
@@ -81,6 +87,8 @@ class Exchange:
         "response_body",
         "error",
         "error_type",
+        "templates",
+        "live",
     )
 
     def __init__(
@@ -102,6 +110,11 @@ class Exchange:
         self.response_body: bytes | None = None
         self.error: str | None = None
         self.error_type: str | None = None
+        #: The templates Jinja2 loaded for this request (filled while it runs).
+        self.templates: AbstractSet[str] = _NO_TEMPLATES
+        #: Made by the live-update script (a page fetching itself again, or
+        #: reloading), not by the user: marked so in the log, never exported.
+        self.live = False
 
     def start_response(
         self, status: str, headers: list[tuple[str, str]], exc_info: Any = None
@@ -174,6 +187,7 @@ class Exchange:
             self.request_body_truncated,
             self.error,
             self.error_type,
+            self.live,
         )
         self._start_response = None
         if self.error is None:
@@ -205,6 +219,7 @@ def record_from_entry(entry: LogEntry) -> RequestRecord:
         request_body_truncated,
         error,
         error_type,
+        live,
     ) = entry
     try:
         code = int(status[:3]) if status else 500
@@ -226,6 +241,7 @@ def record_from_entry(entry: LogEntry) -> RequestRecord:
         error_type=error_type,
         response_headers=tuple(response_headers),
         request_body_truncated=request_body_truncated,
+        extra={LIVE_UPDATE: True} if live else {},
     )
 
 
