@@ -23,6 +23,7 @@ from protoweb import App, LiveServer
 
 from . import render
 from .completion import make_matcher
+from .error_pages import ErrorPageRefresh
 from .history import SessionHistory
 from .magics import ProtowebMagics
 from .panel import Panel, widgets_available
@@ -77,6 +78,7 @@ class Extension:
         # registries remove by identity: keep one of each.
         self._pre_run_cell = self.session.pre_run_cell
         self._post_run_cell = self.session.post_run_cell
+        self._refresh_error_pages = ErrorPageRefresh(self.session)
         self._app_changed = self.session.app_changed
         self._record_added = self.panel.record_added
         self._on_update = self._updated
@@ -115,6 +117,7 @@ class Extension:
         _, warning = session.start()
         shell.events.register("pre_run_cell", self._pre_run_cell)
         shell.events.register("post_run_cell", self._post_run_cell)
+        shell.events.register("post_run_cell", self._refresh_error_pages)
         session.app.add_change_listener(self._app_changed)
         session.add_update_listener(self._on_update)
         self._subscribe_log()
@@ -142,6 +145,7 @@ class Extension:
         logging.getLogger(VIEW_ERROR_LOGGER).removeHandler(self._quiet)
         _unregister_event(shell, "pre_run_cell", self._pre_run_cell)
         _unregister_event(shell, "post_run_cell", self._post_run_cell)
+        _unregister_event(shell, "post_run_cell", self._refresh_error_pages)
         session.app.remove_change_listener(self._app_changed)
         session.remove_update_listener(self._on_update)
         if self._log is not None:
