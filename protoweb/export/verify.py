@@ -23,6 +23,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..devtools.recording import LIVE_UPDATE
 from .errors import VerificationError
 from .replay import ReplayRequest, ReplayResponse
 from .targets import PROTOWEB, Target
@@ -156,6 +157,10 @@ def calibrate(
     return passes
 
 
+#: Methods whose identical requests, answered alike, make one test.
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def choose_cases(
     records: Sequence[RequestRecord],
     replay: Any,
@@ -163,18 +168,29 @@ def choose_cases(
 ) -> tuple[list[RecordedCase | LeftOut], list[str]]:
     """Which recorded requests become tests, in order, and warnings for the user.
 
+    The live-update script's own requests never do; a safe request repeated with
+    the same answer (a page reloaded) makes one test.
+
     :param replay: called with the requests to try (even none: it is also the
         import check); returns the two passes of answers (see :func:`calibrate`).
     """
-    items: list[RecordedCase | LeftOut | None] = []
+    items: dict[int, RecordedCase | LeftOut | None] = {}
     tried: list[tuple[int, ReplayRequest, ReplayResponse]] = []
+    seen: list[tuple[ReplayRequest, ReplayResponse]] = []
     for number, record in enumerate(records, start=1):
+        if record.extra.get(LIVE_UPDATE):
+            continue  # the live-update script's own request, not the user's
         request = ReplayRequest.from_record(record)
+        if request.method in _SAFE_METHODS:
+            exchange = (request, ReplayResponse.from_record(record))
+            if exchange in seen:
+                continue  # an identical request answered alike: one test
+            seen.append(exchange)
         reason = _never_replayed(record, endpoints)
         if reason is not None:
-            items.append(LeftOut(number, request, reason))
+            items[number] = LeftOut(number, request, reason)
         else:
-            items.append(None)
+            items[number] = None
             tried.append((number, request, ReplayResponse.from_record(record)))
     passes = replay([request for _, request, _ in tried])
     warnings: list[str] = []
@@ -182,8 +198,8 @@ def choose_cases(
         item = _judge(number, request, expected, first, second)
         if isinstance(item, LeftOut) and item.reason != VARIES:
             warnings.append(f"left out of the tests: {item.describe()}")
-        items[number - 1] = item
-    return [item for item in items if item is not None], warnings
+        items[number] = item
+    return [item for item in items.values() if item is not None], warnings
 
 
 def _never_replayed(record: RequestRecord, endpoints: Mapping[str, Any]) -> str | None:
