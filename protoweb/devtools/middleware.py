@@ -171,7 +171,7 @@ class DevTools:
             return self._error_page(exchange, error, ())
         finally:
             TemplateRecorder.stop(token)
-        if "HTTP_REFERER" in environ:
+        if "HTTP_REFERER" in environ and LIVE_HEADER not in environ:
             self.reload_hub.pages.note_subrequest(environ)
         return self._respond(exchange, body)
 

@@ -386,4 +386,3 @@ def _rules_of(app: App, endpoint: str) -> frozenset[str]:
 def _page_url(path: str) -> str:
     """A page's path as both ``PATH_INFO`` and a ``Referer`` give it."""
     return path or "/"
-

@@ -330,6 +330,25 @@ def test_the_scripts_own_fetch_is_marked_and_keeps_the_page(
     assert record is not None and record.extra[LIVE_UPDATE] is True
 
 
+def test_the_scripts_own_fetch_is_no_dependency(
+    app: App, server: LiveServer, client: Client
+) -> None:
+    """A page fetching itself to morph sends its own URL as Referer."""
+    stream = open_page(client, "/page", server)
+    try:
+        live = {
+            "X-Protoweb-Live": "update",
+            "X-Protoweb-Page": served_page(client.get("/page").body)[0],
+            "Referer": f"http://127.0.0.1:{server.port}/page",
+        }
+        for _ in range(2):
+            client.get("/page", headers=live)
+            app.add_url_rule("/page", "page", lambda: "replaced")
+            assert stream.next_change()["action"] == "update"
+    finally:
+        stream.close()
+
+
 def test_a_page_served_before_a_change_gets_it_on_connecting(
     app: App, server: LiveServer, client: Client
 ) -> None:
@@ -424,5 +443,5 @@ def test_inject_leaves_non_documents_alone(body: bytes) -> None:
 def test_the_script_is_safe_inside_html() -> None:
     script = ReloadHub().script('/a"></script><b>', page='1"')
     assert script.count(b"</script>") == 1
-    assert b'/a&quot;&gt;&lt;/script&gt;&lt;b&gt;/__protoweb__/live.js' in script
+    assert b"/a&quot;&gt;&lt;/script&gt;&lt;b&gt;/__protoweb__/live.js" in script
     assert b'data-page="1&quot;"' in script
