@@ -37,7 +37,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..app import ENVIRON_ENDPOINT, ENVIRON_EXCEPTION
 from .log import BODY_LIMIT, RequestLog
-from .page_deps import TemplateRecorder
 from .recording import Exchange, NotifyWhenSent, RecordingIterator
 from .reload import (
     EVENTS_PATH,
@@ -59,11 +58,11 @@ DEV_MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 #: HTML responses up to this size get the live-reload script.
 INJECT_LIMIT = 8 * 1024 * 1024
 
-#: How the live-update script marks its own requests: a header on the fetch of a
-#: page it morphs, a cookie on a reload.
+#: The live-update script's fetch of a page it morphs: the header that marks it
+#: (see also :func:`~protoweb.devtools.recording.made_by_live_update`), and the
+#: one naming the page.
 LIVE_HEADER = "HTTP_X_PROTOWEB_LIVE"
 LIVE_PAGE_HEADER = "HTTP_X_PROTOWEB_PAGE"
-LIVE_COOKIE = "protoweb-live="
 
 _EVENT_STREAM_HEADERS = [
     ("Content-Type", "text/event-stream; charset=utf-8"),
@@ -162,15 +161,10 @@ class DevTools:
                 refused = error
             if refused is not None:
                 return self._answer(exchange, refused)
-        if LIVE_HEADER in environ or LIVE_COOKIE in environ.get("HTTP_COOKIE", ""):
-            exchange.live = True
-        exchange.templates, token = TemplateRecorder.start()
         try:
             body = self.app.wsgi_app(environ, exchange.start_response)
         except Exception as error:
             return self._error_page(exchange, error, ())
-        finally:
-            TemplateRecorder.stop(token)
         if "HTTP_REFERER" in environ and LIVE_HEADER not in environ:
             self.reload_hub.pages.note_subrequest(environ)
         return self._respond(exchange, body)
@@ -286,9 +280,8 @@ class DevTools:
         hub = self.reload_hub
         page = hub.pages.add(
             environ,
-            exchange.templates,
             error=error,
-            page_id=environ.get(LIVE_PAGE_HEADER) if exchange.live else None,
+            page_id=environ.get(LIVE_PAGE_HEADER) if LIVE_HEADER in environ else None,
         )
         if LIVE_HEADER in environ:
             return b""

@@ -26,13 +26,15 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_to_bytes, urlsplit
 
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
+
+from ..app import ENVIRON_ENDPOINT
+from ..context import current_context
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -48,28 +50,49 @@ PAGE_LIMIT = 256
 #: ``Sec-Fetch-Dest`` values of a navigation (a link followed), not a subrequest.
 _NAVIGATIONS = frozenset({"document", "iframe", "frame", "embed", "object"})
 
-_used_templates: ContextVar[set[str] | None] = ContextVar(
-    "protoweb_used_templates", default=None
-)
+#: environ key: the templates Jinja2 loaded while the request was answered.
+ENVIRON_TEMPLATES = "protoweb.templates"
 
 
-@dataclass
 class Page:
     """One page served with the live-update script, and what it used."""
 
-    id: str
-    method: str
-    path_info: str
-    url: str
-    endpoint: str | None
-    templates: frozenset[str] = frozenset()
-    error: bool = False
-    #: Static stylesheets it loaded: name -> the URL path the browser used.
-    stylesheets: dict[str, str] = field(default_factory=dict)
-    #: Other static files it loaded (a change reloads the page).
-    assets: set[str] = field(default_factory=set)
-    #: Endpoints its scripts fetched (a change reloads the page).
-    fetched: set[str] = field(default_factory=set)
+    __slots__ = (
+        "id",
+        "method",
+        "path_info",
+        "url",
+        "endpoint",
+        "templates",
+        "error",
+        "stylesheets",
+        "assets",
+        "fetched",
+    )
+
+    def __init__(
+        self,
+        page_id: str,
+        method: str,
+        path_info: str,
+        url: str,
+        endpoint: str | None,
+        templates: frozenset[str],
+        error: bool,
+    ) -> None:
+        self.id = page_id
+        self.method = method
+        self.path_info = path_info
+        self.url = url
+        self.endpoint = endpoint
+        self.templates = templates
+        self.error = error
+        #: Static stylesheets it loaded: name -> the URL path the browser used.
+        self.stylesheets: dict[str, str] = {}
+        #: Other static files it loaded (a change reloads the page).
+        self.assets: set[str] = set()
+        #: Endpoints its scripts fetched (a change reloads the page).
+        self.fetched: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -101,11 +124,12 @@ class Action:
 
 
 class TemplateRecorder:
-    """Notes which templates Jinja2 loads while a page is rendered.
+    """Notes which templates Jinja2 loads while a request is answered.
 
     Wraps the environment's ``get_template`` and ``select_template`` (compiled
-    ``extends``, ``include`` and ``import`` call them, cached templates too); a
-    name is noted only inside :meth:`recording`.
+    ``extends``, ``include`` and ``import`` call them, cached templates too), and
+    notes each name in the request's environ (:data:`ENVIRON_TEMPLATES`): a
+    request that renders nothing pays nothing.
     """
 
     def __init__(self, environment: Environment) -> None:
@@ -122,16 +146,14 @@ class TemplateRecorder:
         load_first = environment.select_template
 
         def get_template(name: Any, *args: Any, **kwargs: Any) -> Any:
-            used = _used_templates.get()
-            if used is not None and isinstance(name, str):
-                used.add(name)
+            if isinstance(name, str):
+                _note_templates((name,))
             return load_one(name, *args, **kwargs)
 
         def select_template(names: Any, *args: Any, **kwargs: Any) -> Any:
-            used = _used_templates.get()
-            if used is not None and not isinstance(names, str):
+            if not isinstance(names, str):
                 names = list(names)
-                used.update(name for name in names if isinstance(name, str))
+                _note_templates(name for name in names if isinstance(name, str))
             return load_first(names, *args, **kwargs)
 
         get_template.__protoweb_recorder__ = True  # type: ignore[attr-defined]
@@ -145,15 +167,18 @@ class TemplateRecorder:
             del self.environment.select_template
             self._installed = False
 
-    @staticmethod
-    def start() -> tuple[set[str], Any]:
-        """Start noting templates for this request: the set, and a reset token."""
-        used: set[str] = set()
-        return used, _used_templates.set(used)
 
-    @staticmethod
-    def stop(token: Any) -> None:
-        _used_templates.reset(token)
+def _note_templates(names: Iterable[str]) -> None:
+    """Add ``names`` to the current request's :data:`ENVIRON_TEMPLATES`."""
+    try:
+        environ = current_context().environ
+    except RuntimeError:
+        return
+    if environ is not None:
+        used = environ.get(ENVIRON_TEMPLATES)
+        if used is None:
+            used = environ[ENVIRON_TEMPLATES] = set()
+        used.update(names)
 
 
 class Pages:
@@ -167,7 +192,7 @@ class Pages:
         self.limit = limit
         self.app: App | None = None
         self._pages: OrderedDict[str, Page] = OrderedDict()
-        self._by_url: dict[str, list[str]] = {}
+        self._by_url: dict[str, dict[str, None]] = {}
         self._rules: dict[str, frozenset[str]] = {}
         self._recorder: TemplateRecorder | None = None
         self._count = 0
@@ -197,19 +222,17 @@ class Pages:
     def add(
         self,
         environ: dict[str, Any],
-        templates: Iterable[str],
         *,
         error: bool = False,
         page_id: str | None = None,
     ) -> str:
         """Note a page just served (again, when ``page_id`` is given); its id."""
-        from ..app import ENVIRON_ENDPOINT
-
         path_info = environ.get("PATH_INFO", "") or "/"
-        url = _page_url(environ.get("SCRIPT_NAME", "") + path_info)
+        url = environ.get("SCRIPT_NAME", "") + path_info
         query = environ.get("QUERY_STRING", "")
         if query:
             url = f"{url}?{query}"
+        templates = frozenset(environ.get(ENVIRON_TEMPLATES, ()))
         with self._lock:
             old = self._pages.pop(page_id, None) if page_id else None
             if old is None:
@@ -220,7 +243,7 @@ class Pages:
                 path_info,
                 url,
                 environ.get(ENVIRON_ENDPOINT),
-                frozenset(templates),
+                templates,
                 error,
             )
             if old is not None:
@@ -230,9 +253,7 @@ class Pages:
                 if old.url != url:
                     self._unindex(old)
             self._pages[page.id] = page
-            ids = self._by_url.setdefault(url, [])
-            if page.id not in ids:
-                ids.append(page.id)
+            self._by_url.setdefault(url, {})[page.id] = None
             while len(self._pages) > self.limit:
                 _, oldest = self._pages.popitem(last=False)
                 self._unindex(oldest)
@@ -240,8 +261,8 @@ class Pages:
 
     def _unindex(self, page: Page) -> None:
         ids = self._by_url.get(page.url)
-        if ids is not None and page.id in ids:
-            ids.remove(page.id)
+        if ids is not None:
+            ids.pop(page.id, None)
             if not ids:
                 del self._by_url[page.url]
 
@@ -256,14 +277,12 @@ class Pages:
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
             return
         parts = urlsplit(referer)
-        url = _page_url(unquote_to_bytes(parts.path).decode("latin-1"))
+        url = unquote_to_bytes(parts.path).decode("latin-1") or "/"
         if parts.query:
             url = f"{url}?{parts.query}"
         ids = self._by_url.get(url)
         if not ids:
             return
-        from ..app import ENVIRON_ENDPOINT
-
         endpoint = environ.get(ENVIRON_ENDPOINT)
         if endpoint is None:
             return
@@ -381,8 +400,3 @@ def _rules_of(app: App, endpoint: str) -> frozenset[str]:
     except KeyError:
         return frozenset()
     return frozenset(f"{rule.rule} {sorted(rule.methods or ())}" for rule in rules)
-
-
-def _page_url(path: str) -> str:
-    """A page's path as both ``PATH_INFO`` and a ``Referer`` give it."""
-    return path or "/"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from collections.abc import Set as AbstractSet
 from typing import Any
 
 from ..app import ENVIRON_ENDPOINT
@@ -22,7 +21,9 @@ from .traceback_page import format_traceback
 #: ``RequestRecord.extra`` key of a request the live-update script made (a page
 #: fetching itself again, or reloading): not the user's doing, never exported.
 LIVE_UPDATE = "live_update"
-_NO_TEMPLATES: frozenset[str] = frozenset()
+#: How the script marks its requests: an ``X-Protoweb-Live`` header on the fetch
+#: of a page it morphs, this cookie on a reload.
+LIVE_COOKIE = "protoweb-live="
 
 #: environ key -> header name ("" for keys that are not headers), filled as seen.
 _HEADER_NAMES: dict[str, str] = {
@@ -87,8 +88,6 @@ class Exchange:
         "response_body",
         "error",
         "error_type",
-        "templates",
-        "live",
     )
 
     def __init__(
@@ -110,11 +109,6 @@ class Exchange:
         self.response_body: bytes | None = None
         self.error: str | None = None
         self.error_type: str | None = None
-        #: The templates Jinja2 loaded for this request (filled while it runs).
-        self.templates: AbstractSet[str] = _NO_TEMPLATES
-        #: Made by the live-update script (a page fetching itself again, or
-        #: reloading), not by the user: marked so in the log, never exported.
-        self.live = False
 
     def start_response(
         self, status: str, headers: list[tuple[str, str]], exc_info: Any = None
@@ -187,7 +181,6 @@ class Exchange:
             self.request_body_truncated,
             self.error,
             self.error_type,
-            self.live,
         )
         self._start_response = None
         if self.error is None:
@@ -219,13 +212,12 @@ def record_from_entry(entry: LogEntry) -> RequestRecord:
         request_body_truncated,
         error,
         error_type,
-        live,
     ) = entry
     try:
         code = int(status[:3]) if status else 500
     except ValueError:
         code = 500
-    return RequestRecord.make(
+    record = RequestRecord.make(
         time=time.time() - (time.perf_counter() - started),
         method=method,
         path=path,
@@ -241,8 +233,21 @@ def record_from_entry(entry: LogEntry) -> RequestRecord:
         error_type=error_type,
         response_headers=tuple(response_headers),
         request_body_truncated=request_body_truncated,
-        extra={LIVE_UPDATE: True} if live else {},
     )
+    if made_by_live_update(headers):
+        record.extra[LIVE_UPDATE] = True
+    return record
+
+
+def made_by_live_update(headers: Iterable[tuple[str, str]]) -> bool:
+    """Whether a request with ``headers`` was made by the live-update script."""
+    for name, value in headers:
+        size = len(name)
+        if size == 15 and name.lower() == "x-protoweb-live":
+            return True
+        if size == 6 and name.lower() == "cookie" and LIVE_COOKIE in value:
+            return True
+    return False
 
 
 class NotifyWhenSent:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page
 
-from .conftest import Kernel, server_url, start_kernel
+from .conftest import Kernel, http, server_url, start_kernel
 
 HOOKS = (
     "sum(type(cb).__name__ == 'ErrorPageRefresh'"
@@ -73,3 +73,15 @@ def test_the_cell_hook_is_registered_once_and_removed_on_unload(
     assert kernel.eval(HOOKS) == 0
     kernel.run("%load_ext protoweb")
     assert kernel.eval(HOOKS) == 1
+
+
+def test_protoweb_request_shows_the_page_without_the_script(kernel: Kernel) -> None:
+    kernel.run(
+        '@app.route("/plain")\ndef plain():\n'
+        '    return "<!doctype html><html><body><h1>plain</h1></body></html>"',
+        cell_id="plain",
+    )
+    assert "data-protoweb-live" in http(f"{server_url(kernel)}/plain").body
+    shown = kernel.run("%protoweb request GET /plain").stdout
+    assert "<h1>plain</h1></body></html>" in shown
+    assert "data-protoweb-live" not in shown and "__protoweb__" not in shown
