@@ -284,6 +284,27 @@ def test_following_a_link_is_no_dependency(
         stream.close()
 
 
+def test_a_page_answered_to_a_post_is_not_updated(
+    app: App, server: LiveServer, client: Client
+) -> None:
+    """Fetching it again would not repeat the POST; reloading would ask to."""
+    app.add_url_rule(
+        "/posted",
+        "posted",
+        lambda: app.render_template("page.html", heading="posted"),
+        methods=["POST"],
+    )
+    server.reload_hub.heartbeat = 0.3
+    page, since = served_page(client.request("POST", "/posted").body)
+    stream = EventStream(server.port, since, page)
+    try:
+        app.templates["page.html"] = "<html><body>changed</body></html>"
+        app.before_request(lambda: None)
+        stream.nothing_but_pings()
+    finally:
+        stream.close()
+
+
 @pytest.mark.parametrize("change", ["hook", "errorhandler"])
 def test_hooks_and_error_handlers_update_every_page(
     app: App, server: LiveServer, client: Client, change: str

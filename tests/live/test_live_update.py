@@ -231,3 +231,14 @@ def test_a_preview_iframe_updates_in_place_too(page: Page) -> None:
         assert frame.locator("#name").input_value() == "typed in the preview"
         new = server.request_log.records()[count:]
         assert new and all(record.extra.get(LIVE_UPDATE) for record in new)
+
+
+def test_a_page_that_is_no_longer_html_is_reloaded(page: Page) -> None:
+    app = guestbook()
+    with LiveServer(app) as server:
+        open_live(page, f"{server.url}/")
+        app.add_url_rule("/", "index", lambda: {"entries": ["now JSON"]})
+        page.wait_for_function(
+            "() => document.body.innerText.includes('now JSON')", timeout=WITHIN_MS
+        )
+        assert marker(page) is None
