@@ -2,8 +2,8 @@
 
 Every full HTML page the live server serves is a :class:`Page`: its endpoint, the
 templates Jinja2 loaded while rendering it (``extends``, ``include`` and
-``import`` too, noted by :class:`TemplateRecorder`), and what the browser then
-fetched from it (requests whose ``Referer`` is the page). :meth:`Pages.action`
+``import`` too: :mod:`protoweb.devtools.template_use`), and what the browser
+then fetched from it (requests whose ``Referer`` is the page). :meth:`Pages.action`
 says what one change means for one page:
 
 =====================================  ===================================
@@ -34,11 +34,9 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from ..app import ENVIRON_ENDPOINT
-from ..context import current_context
+from .template_use import ENVIRON_TEMPLATES, TemplateRecorder
 
 if TYPE_CHECKING:
-    from jinja2 import Environment
-
     from ..app import App
 
 RESTYLE, UPDATE, RELOAD = "restyle", "update", "reload"
@@ -49,9 +47,6 @@ _LOCAL_KINDS = frozenset({"route", "template", "static", "cell"})
 PAGE_LIMIT = 256
 #: ``Sec-Fetch-Dest`` values of a navigation (a link followed), not a subrequest.
 _NAVIGATIONS = frozenset({"document", "iframe", "frame", "embed", "object"})
-
-#: environ key: the templates Jinja2 loaded while the request was answered.
-ENVIRON_TEMPLATES = "protoweb.templates"
 
 
 class Page:
@@ -121,64 +116,6 @@ class Action:
             hrefs = self.stylesheets + other.stylesheets
             return Action(RESTYLE, list(dict.fromkeys(hrefs)))
         return self
-
-
-class TemplateRecorder:
-    """Notes which templates Jinja2 loads while a request is answered.
-
-    Wraps the environment's ``get_template`` and ``select_template`` (compiled
-    ``extends``, ``include`` and ``import`` call them, cached templates too), and
-    notes each name in the request's environ (:data:`ENVIRON_TEMPLATES`): a
-    request that renders nothing pays nothing.
-    """
-
-    def __init__(self, environment: Environment) -> None:
-        self.environment = environment
-        self._installed = False
-
-    def install(self) -> None:
-        environment = self.environment
-        if self._installed or getattr(
-            environment.get_template, "__protoweb_recorder__", False
-        ):
-            return
-        load_one = environment.get_template
-        load_first = environment.select_template
-
-        def get_template(name: Any, *args: Any, **kwargs: Any) -> Any:
-            if isinstance(name, str):
-                _note_templates((name,))
-            return load_one(name, *args, **kwargs)
-
-        def select_template(names: Any, *args: Any, **kwargs: Any) -> Any:
-            if not isinstance(names, str):
-                names = list(names)
-                _note_templates(name for name in names if isinstance(name, str))
-            return load_first(names, *args, **kwargs)
-
-        get_template.__protoweb_recorder__ = True  # type: ignore[attr-defined]
-        environment.get_template = get_template  # type: ignore[method-assign]
-        environment.select_template = select_template  # type: ignore[method-assign]
-        self._installed = True
-
-    def uninstall(self) -> None:
-        if self._installed:
-            del self.environment.get_template
-            del self.environment.select_template
-            self._installed = False
-
-
-def _note_templates(names: Iterable[str]) -> None:
-    """Add ``names`` to the current request's :data:`ENVIRON_TEMPLATES`."""
-    try:
-        environ = current_context().environ
-    except RuntimeError:
-        return
-    if environ is not None:
-        used = environ.get(ENVIRON_TEMPLATES)
-        if used is None:
-            used = environ[ENVIRON_TEMPLATES] = set()
-        used.update(names)
 
 
 class Pages:
