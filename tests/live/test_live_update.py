@@ -112,6 +112,17 @@ def test_a_stylesheet_change_recolours_the_page_in_place(page: Page) -> None:
         assert navigations == []
         assert page.locator("link[rel=stylesheet]").count() == 1
         assert page.evaluate("window.__protoweb_live.restyles") == 1
+        # A later update of the HTML keeps the new stylesheet, loaded once.
+        app.templates["book.html"] = app.templates["book.html"].replace(
+            "Sign below.", "Sign here."
+        )
+        page.wait_for_function(
+            "() => document.querySelector('#intro').innerText === 'Sign here.'",
+            timeout=WITHIN_MS,
+        )
+        assert page.evaluate(color) == "rgb(0, 128, 0)"
+        assert page.locator("link[rel=stylesheet]").count() == 1
+        assert marker(page) == "still here"
 
 
 def test_a_template_change_keeps_typed_text_focus_and_scroll(page: Page) -> None:
