@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 @verb(
     "export",
-    "DIR [--name NAME] [--target protoweb|flask] [--force]",
+    "DIR [--name NAME] [--target protoweb|flask] [--force] [--wheel]",
     "export the session as a standalone package, verified by its own tests",
     arguments=[
         argument("dir", metavar="DIR"),
@@ -29,6 +29,11 @@ if TYPE_CHECKING:
             help="what the package depends on",
         ),
         argument("--force", action="store_true", help="write into a non-empty DIR"),
+        argument(
+            "--wheel",
+            action="store_true",
+            help="write protoweb's wheel into DIR/wheels, to install without PyPI",
+        ),
     ],
 )
 def export(ext: Extension, args: Any) -> None:
@@ -39,6 +44,7 @@ def export(ext: Extension, args: Any) -> None:
             name=args.name,
             target=args.target,
             force=args.force,
+            wheel=args.wheel,
         )
     except ExportError as error:
         raise UsageError(f"%protoweb export: {error}") from None

@@ -141,7 +141,12 @@ def _export(args: argparse.Namespace) -> int:
     try:
         with _notebook_session(args.notebook) as source:
             result = export_project(
-                source, args.dir, name=args.name, target=args.target, force=args.force
+                source,
+                args.dir,
+                name=args.name,
+                target=args.target,
+                force=args.force,
+                wheel=args.wheel,
             )
     except ExportError as error:
         raise SystemExit(f"protoweb export: {error}") from None
@@ -182,6 +187,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--target", choices=("protoweb", "flask"), default="protoweb")
     export.add_argument(
         "--force", action="store_true", help="write into a non-empty DIR"
+    )
+    export.add_argument(
+        "--wheel",
+        action="store_true",
+        help="also write protoweb's wheel into DIR/wheels (install without PyPI)",
     )
     export.set_defaults(handler=_export)
     return parser

@@ -9,6 +9,7 @@ it was.
 
 from __future__ import annotations
 
+import inspect
 import os
 import shutil
 import tempfile
@@ -35,9 +36,10 @@ from .package import (
 from .replay import ReplayRequest
 from .session import SessionSource
 from .slicing import slice_session
-from .targets import get_target
+from .targets import PROTOWEB, get_target
 from .tests_gen import LeftOut, render_tests
 from .verify import calibrate, choose_cases, run_tests
+from .wheel import WHEELS_FOLDER, build_protoweb_wheel
 
 if TYPE_CHECKING:
     from ..app import App
@@ -162,6 +164,22 @@ def live_handlers(app: App) -> frozenset[str]:
     )
 
 
+def uses_coroutines(app: App) -> bool:
+    """Whether a view, hook or error handler of ``app`` is ``async def``."""
+    functions = [
+        endpoint.view for name, endpoint in app.endpoints.items() if name != "static"
+    ]
+    functions.extend(f for group in app.handlers().values() for f in group)
+    return any(inspect.iscoroutinefunction(function) for function in functions)
+
+
+def _protoweb_wheel() -> dict[str, bytes]:
+    """The wheel of the protoweb in use, by file name."""
+    with tempfile.TemporaryDirectory(prefix="protoweb-wheel-") as folder:
+        built = build_protoweb_wheel(Path(folder))
+        return {built.name: built.read_bytes()}
+
+
 def export_project(
     source: SessionSource,
     dest: str | os.PathLike[str],
@@ -169,6 +187,7 @@ def export_project(
     name: str | None = None,
     target: str = "protoweb",
     force: bool = False,
+    wheel: bool = False,
 ) -> ExportResult:
     """Export the session ``source`` as a package in ``dest``, verified.
 
@@ -178,12 +197,19 @@ def export_project(
     :param target: ``"protoweb"`` or ``"flask"``.
     :param force: write into a non-empty ``dest``: the files the export writes
         replace theirs, other files are left alone.
+    :param wheel: also write the wheel of the protoweb in use into ``wheels/``,
+        so the project installs where protoweb is not published.
     :raises ExportError: with a message saying what to fix; ``dest`` is unchanged.
     """
     started = time.perf_counter()
     folder = Path(dest).expanduser().resolve()
     framework = get_target(target)
     package = check_package_name(name) if name else package_name(folder)
+    if wheel and framework is not PROTOWEB:
+        raise ExportError(
+            f"--wheel writes protoweb's wheel, which a {framework.name} export does"
+            " not depend on; leave it out"
+        )
     _check_destination(folder, {}, force)
     app = source.app
     piece = slice_session(
@@ -205,9 +231,10 @@ def export_project(
         request_views=request_views,
         app_name=source.app_name,
     )
-    requirements = dependencies(module.modules, framework)
+    requirements = dependencies(module.modules, framework, uses_coroutines(app))
     routes = route_table(app)
     templates, static = app_templates(app), app_static_files(app)
+    wheels = _protoweb_wheel() if wheel else {}
     files = project_files(
         name=package,
         target=framework,
@@ -217,7 +244,9 @@ def export_project(
         static=static,
         routes=routes,
         secret_key=bool(app.config.get("SECRET_KEY")),
+        wheel=next(iter(wheels), None),
     )
+    files.update({f"{WHEELS_FOLDER}/{n}": data for n, data in wheels.items()})
     files[TESTS_FILE] = b""
     _check_destination(folder, files, force)
     try:
