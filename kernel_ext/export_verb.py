@@ -1,4 +1,4 @@
-"""``%protoweb export DIR``: write the session as a package that proves itself."""
+"""``%protoweb export DIR``: write the prototype as a package that proves itself."""
 
 from __future__ import annotations
 
@@ -7,18 +7,17 @@ from typing import TYPE_CHECKING, Any
 from IPython.core.error import UsageError
 
 from protoweb.export import ExportError, export_project
-from protoweb.export.session import session_source
 
-from .verbs import argument, verb
+from .verb import argument, verb
 
 if TYPE_CHECKING:
-    from .extension import Extension
+    from .workbench import Workbench
 
 
 @verb(
     "export",
     "DIR [--name NAME] [--target protoweb|flask] [--force] [--wheel]",
-    "export the session as a standalone package, verified by its own tests",
+    "export the prototype as a standalone package, verified by its own tests",
     arguments=[
         argument("dir", metavar="DIR"),
         argument("--name", default=None, help="the package name (default: DIR's)"),
@@ -36,10 +35,10 @@ if TYPE_CHECKING:
         ),
     ],
 )
-def export(ext: Extension, args: Any) -> None:
+def export(bench: Workbench, args: Any) -> None:
     try:
         result = export_project(
-            session_source(ext.session),
+            bench.prototype(),
             args.dir,
             name=args.name,
             target=args.target,

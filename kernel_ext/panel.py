@@ -21,7 +21,7 @@ from . import render
 if TYPE_CHECKING:
     from protoweb.devtools.log import RequestRecord
 
-    from .session import Session
+    from .workbench import Workbench
 
 #: Seconds a refresh waits to gather a burst of requests into one update.
 REFRESH_DELAY = 0.05
@@ -44,18 +44,18 @@ def widgets_available(shell: Any) -> bool:
 
 
 class Panel:
-    """The notebook's view of the session.
+    """The notebook's view of the workbench.
 
-    :param session: what to show.
+    :param bench: what to show.
     :param use_widgets: build ipywidgets (else text/HTML output).
     :param updatable: the front end updates output in place (a kernel's does;
         a terminal would print the panel again instead).
     """
 
     def __init__(
-        self, session: Session, use_widgets: bool, updatable: bool = True
+        self, bench: Workbench, use_widgets: bool, updatable: bool = True
     ) -> None:
-        self.session = session
+        self.bench = bench
         self.use_widgets = use_widgets
         self.updatable = updatable
         self.display_id = f"protoweb-{uuid.uuid4().hex}"
@@ -93,31 +93,32 @@ class Panel:
 
     def _base_url(self) -> str:
         """The URL links in the panel start with; ``""`` while stopped."""
-        return self.session.public_url if self.session.running else ""
+        return self.bench.public_url if self.bench.running else ""
 
     def _header_html(self, base_url: str, count: int) -> str:
         if not base_url:
-            return f"<b>{escape(render.status_line(self.session))}</b>"
+            return f"<b>{escape(render.status_line(self.bench))}</b>"
         url = escape(base_url)
         return f"<b>protoweb</b>: serving {count} routes at {render.link(url, url)}"
 
     def _records(self) -> list[RequestRecord]:
-        log = self.session.log
+        log = self.bench.log
         return log.records(LATEST) if log is not None else []
 
     def _last_error(self) -> RequestRecord | None:
-        log = self.session.log
+        log = self.bench.log
         errors = log.errors() if log is not None else []
         return errors[-1] if errors else None
 
     def _error_html(self) -> str:
         record = self._last_error()
-        definition = self.session.definition_of(record.endpoint) if record else None
-        return render.error_html(record, definition)
+        history = self.bench.history
+        label = history.cell_label(record.endpoint) if record else None
+        return render.error_html(record, label)
 
     def _render_widgets(self) -> None:
         base = self._base_url()
-        rows = render.route_rows(self.session.app, self.session)
+        rows = render.route_rows(self.bench.app, self.bench)
         values = (
             self._header_html(base, len(rows)),
             render.routes_html(rows, base),
@@ -132,15 +133,15 @@ class Panel:
 
     def html(self) -> str:
         base = self._base_url()
-        rows = render.route_rows(self.session.app, self.session)
+        rows = render.route_rows(self.bench.app, self.bench)
         return (
             f"<div class='protoweb-panel'>{self._header_html(base, len(rows))}"
             f"{render.routes_html(rows, base)}{self._error_html()}</div>"
         )
 
     def text(self) -> str:
-        rows = render.route_rows(self.session.app, self.session)
-        return f"{render.status_line(self.session)}\n{render.routes_text(rows)}"
+        rows = render.route_rows(self.bench.app, self.bench)
+        return f"{render.status_line(self.bench)}\n{render.routes_text(rows)}"
 
     def mimebundle(self) -> dict[str, Any]:
         bundle: dict[str, Any] = {}

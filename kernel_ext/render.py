@@ -21,8 +21,7 @@ if TYPE_CHECKING:
     from protoweb import App
     from protoweb.devtools.log import RequestRecord
 
-    from .history import Definition
-    from .session import Session
+    from .workbench import Workbench
 
 
 HEADINGS = ("methods", "rule", "endpoint", "cell")
@@ -47,12 +46,11 @@ class RouteRow:
     cell: str
 
 
-def route_rows(app: App, session: Session | None = None) -> list[RouteRow]:
+def route_rows(app: App, bench: Workbench | None = None) -> list[RouteRow]:
     """One row per rule, sorted by rule, without the built-in static route."""
     rows = []
     for name, endpoint in user_endpoints(app):
-        definition = session.definitions.get(name) if session else None
-        cell = definition.cell_label if definition else ""
+        cell = (bench.history.cell_label(name) if bench else None) or ""
         for rule in endpoint.rules:
             rows.append(RouteRow(",".join(rule_methods(rule)), rule.rule, name, cell))
     rows.sort(key=lambda row: (row.rule, row.methods))
@@ -106,45 +104,45 @@ def routes_html(rows: list[RouteRow], base_url: str = "") -> str:
     )
 
 
-def status_line(session: Session) -> str:
+def status_line(bench: Workbench) -> str:
     """``protoweb: serving N routes at URL`` (or how to start again).
 
     The wording is fixed (``routes`` even for one) so that tools can read it.
     """
-    count = route_count(session.app)
-    if session.running:
-        return f"protoweb: serving {count} routes at {session.public_url}"
+    count = route_count(bench.app)
+    if bench.running:
+        return f"protoweb: serving {count} routes at {bench.public_url}"
     return f"protoweb: stopped ({count} routes); %protoweb start serves them again"
 
 
-def status_text(session: Session) -> str:
-    lines = [status_line(session)]
-    if session.running and session.public_url != session.local_url:
-        lines.append(f"  local:      {session.local_url}")
-    templates = sorted(session.app.templates)
-    static = sorted(session.app.static_files)
+def status_text(bench: Workbench) -> str:
+    lines = [status_line(bench)]
+    if bench.running and bench.public_url != bench.local_url:
+        lines.append(f"  local:      {bench.local_url}")
+    templates = sorted(bench.app.templates)
+    static = sorted(bench.app.static_files)
     lines.append(f"  templates:  {', '.join(templates) if templates else '-'}")
     lines.append(f"  static:     {', '.join(static) if static else '-'}")
-    log = session.log
+    log = bench.log
     if log is not None:
         errors = log.errors()
         lines.append(f"  requests:   {log.total} ({len(errors)} errors kept)")
         if errors:
-            lines.append(f"  last error: {error_summary(errors[-1], session)}")
+            lines.append(f"  last error: {error_summary(errors[-1], bench)}")
     return "\n".join(lines)
 
 
-def error_summary(record: RequestRecord, session: Session) -> str:
+def error_summary(record: RequestRecord, bench: Workbench) -> str:
     text = record.summary()
     if record.endpoint:
         text += f" in view {record.endpoint!r}"
-        definition = session.definition_of(record.endpoint)
-        if definition is not None:
-            text += f" ({definition.cell_label})"
+        label = bench.history.cell_label(record.endpoint)
+        if label is not None:
+            text += f" ({label})"
     return text
 
 
-def log_text(records: list[RequestRecord], session: Session) -> str:
+def log_text(records: list[RequestRecord], bench: Workbench) -> str:
     if not records:
         return "no requests yet"
     lines = []
@@ -152,8 +150,8 @@ def log_text(records: list[RequestRecord], session: Session) -> str:
         stamp = time.strftime("%H:%M:%S", time.localtime(record.time))
         lines.append(f"{stamp}  {record.summary()}")
         if record.error:
-            definition = session.definition_of(record.endpoint)
-            where = f" defined in {definition.cell_label}" if definition else ""
+            label = bench.history.cell_label(record.endpoint)
+            where = f" defined in {label}" if label else ""
             lines.append(f"    view {record.endpoint!r}{where} raised:")
             lines.extend(f"    {line}" for line in record.error.rstrip().splitlines())
     return "\n".join(lines)
@@ -181,11 +179,11 @@ def requests_html(records: list[RequestRecord]) -> str:
     )
 
 
-def error_html(record: RequestRecord | None, definition: Definition | None) -> str:
+def error_html(record: RequestRecord | None, cell_label: str | None) -> str:
     if record is None or not record.error:
         return ""
     where = f" (view {escape(str(record.endpoint))}"
-    where += f", {escape(definition.cell_label)})" if definition else ")"
+    where += f", {escape(cell_label)})" if cell_label else ")"
     return (
         f"<details open><summary><b>last error</b>: {escape(record.summary())}"
         f"{where}</summary><pre>{escape(record.error)}</pre></details>"

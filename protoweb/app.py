@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
 
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import RequestRedirect, Rule
@@ -192,6 +193,29 @@ class App:
     def url_map(self) -> Any:
         """The current Werkzeug :class:`~werkzeug.routing.Map` (a snapshot)."""
         return self._table.map
+
+    def endpoint_for_path(self, path: str, method: str | None = None) -> str | None:
+        """The endpoint that answers ``path``, or ``None`` when no route does.
+
+        Redirects the routing makes (``/items`` to ``/items/``) are followed. With
+        no ``method``, any method the path allows counts, GET first.
+        """
+        adapter = self.url_map.bind("localhost")
+        for _ in range(3):
+            wanted = method
+            if wanted is None:
+                allowed = adapter.allowed_methods(path)
+                named = [m for m in allowed if m not in ("HEAD", "OPTIONS")]
+                wanted = "GET" if "GET" in allowed else (named or allowed or ["GET"])[0]
+            try:
+                endpoint, _ = adapter.match(path, method=wanted)
+            except RequestRedirect as redirect:
+                path = urlsplit(redirect.new_url).path or "/"
+                continue
+            except HTTPException:
+                return None
+            return str(endpoint)
+        return None
 
     # Hooks and error handlers: replaced by name, so re-running a cell replaces.
 

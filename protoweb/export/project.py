@@ -1,4 +1,4 @@
-"""``export_project``: from a session to a package on disk that proves itself.
+"""``export_project``: from a prototype to a package on disk that proves itself.
 
 The steps: read the cells into statements, slice what the app needs, write
 ``app.py`` and the project's other files into a temporary folder beside DIR,
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from ..routing import rule_methods
 from .app_module import render_app_module
 from .errors import DestinationNotEmptyError, ExportError
-from .history import session_statements
+from .history import read_cells
 from .package import (
     Route,
     app_static_files,
@@ -33,9 +33,9 @@ from .package import (
     package_name,
     project_files,
 )
+from .prototype import Prototype
 from .replay import ReplayRequest
-from .session import SessionSource
-from .slicing import slice_session
+from .slicing import slice_cells
 from .targets import PROTOWEB, get_target
 from .tests_gen import LeftOut, render_tests
 from .verify import calibrate, choose_cases, run_tests
@@ -181,7 +181,7 @@ def _protoweb_wheel() -> dict[str, bytes]:
 
 
 def export_project(
-    source: SessionSource,
+    prototype: Prototype,
     dest: str | os.PathLike[str],
     *,
     name: str | None = None,
@@ -189,7 +189,7 @@ def export_project(
     force: bool = False,
     wheel: bool = False,
 ) -> ExportResult:
-    """Export the session ``source`` as a package in ``dest``, verified.
+    """Export ``prototype`` as a package in ``dest``, verified.
 
     :param dest: the project folder; it must be new or empty unless ``force``.
     :param name: the package's import name; by default ``dest``'s base name made
@@ -211,11 +211,11 @@ def export_project(
             " not depend on; leave it out"
         )
     _check_destination(folder, {}, force)
-    app = source.app
-    piece = slice_session(
-        session_statements(source),
+    app = prototype.app
+    piece = slice_cells(
+        read_cells(prototype),
         app.endpoints,
-        source.app_name,
+        prototype.app_name,
         live_handlers(app),
     )
     request_views = frozenset(
@@ -229,7 +229,7 @@ def export_project(
         target=framework,
         config=app.config,
         request_views=request_views,
-        app_name=source.app_name,
+        app_name=prototype.app_name,
     )
     requirements = dependencies(module.modules, framework, uses_coroutines(app))
     routes = route_table(app)
@@ -257,7 +257,7 @@ def export_project(
             def replay(requests: list[ReplayRequest]) -> list[list[dict[str, Any]]]:
                 return calibrate(project, package, framework, requests)
 
-            items, warnings = choose_cases(source.records, replay, app.endpoints)
+            items, warnings = choose_cases(prototype.records, replay, app.endpoints)
             files[TESTS_FILE] = render_tests(package, items, routes).encode()
             _write(project, {TESTS_FILE: files[TESTS_FILE]})
             passed = run_tests(project, framework)
