@@ -9,7 +9,7 @@ one-line diff.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from protoweb import App
@@ -34,6 +34,21 @@ if TYPE_CHECKING:
     from IPython.core.interactiveshell import ExecutionInfo, ExecutionResult
 
 
+def prompt_number(shell: Any) -> int:
+    """The ``In [N]`` of the cell about to run, from ``pre_run_cell``.
+
+    IPython's input history (``In``) is indexed by prompt number, and takes this
+    cell's input only after ``pre_run_cell``, on every IPython. The execution
+    counter is no guide: IPython 9 advances it before ``pre_run_cell``, 8 after
+    the cell has run. ``post_run_cell`` then checks the number against the
+    result's ``execution_count``, which is final.
+    """
+    history = getattr(getattr(shell, "history_manager", None), "input_hist_raw", None)
+    if isinstance(history, list) and history:
+        return len(history)
+    return int(shell.execution_count)
+
+
 @dataclass
 class CellRunState:
     """What one cell run has done so far."""
@@ -42,6 +57,7 @@ class CellRunState:
     execution_count: int
     raw_cell: str
     before: TableSnapshot
+    info_stored: bool = True
     defined: set[Item] = field(default_factory=set)
     recorded: set[Item] = field(default_factory=set)
 
@@ -69,15 +85,18 @@ class CellRunTracker:
         self.notify = notify
         #: The cell running now, ``None`` between runs.
         self.run: CellRunState | None = None
+        #: The run that ended last, and whether it succeeded.
+        self.last_run: tuple[CellRunState, bool] | None = None
         self._removing = False
 
     def pre_run_cell(self, info: ExecutionInfo) -> None:
         """IPython event: a cell is about to run."""
-        count = self.shell.execution_count
+        count = prompt_number(self.shell)
         cell_id = getattr(info, "cell_id", None) or None
         raw = info.raw_cell or ""
-        self.run = CellRunState(cell_id, count, raw, snapshot(self.app))
-        if info.store_history and not info.silent:
+        stored = bool(info.store_history and not info.silent)
+        self.run = CellRunState(cell_id, count, raw, snapshot(self.app), stored)
+        if stored:
             self.history.cells.append(CellRun(count, cell_id, raw))
 
     def app_changed(self, kind: str, name: str) -> None:
@@ -111,9 +130,14 @@ class CellRunTracker:
     def post_run_cell(self, result: ExecutionResult) -> None:
         """IPython event: a cell has run; settle ownership and print the diff."""
         run, self.run = self.run, None
+        self.last_run = None
         if run is None:
             return
+        final = getattr(result, "execution_count", None)
+        if run.info_stored and isinstance(final, int) and final != run.execution_count:
+            self._renumber(run, final)
         success = result.error_before_exec is None and result.error_in_exec is None
+        self.last_run = (run, success)
         if not success and run.execution_count:
             self.history.failed_cells.add(run.execution_count)
         self._record_decorated_views(run)
@@ -130,6 +154,22 @@ class CellRunTracker:
             print(format_diff(changes))
         if changes or run.defined:
             self.notify()
+
+    def _renumber(self, run: CellRunState, final: int) -> None:
+        """Give what the run recorded its final prompt number (IPython's own)."""
+        provisional, run.execution_count = run.execution_count, final
+        cells = self.history.cells
+        for index in range(len(cells) - 1, -1, -1):
+            if cells[index].execution_count == provisional:
+                cells[index] = cells[index]._replace(execution_count=final)
+                break
+        definitions, assets = self.history.definitions, self.history.assets
+        for name, definition in list(definitions.items()):
+            if ("route", name) in run.recorded:
+                definitions[name] = _numbered(definition, provisional, final)
+        for item, definition in list(assets.items()):
+            if item in run.recorded:
+                assets[item] = _numbered(definition, provisional, final)
 
     def _record_decorated_views(self, run: CellRunState) -> None:
         """Record the source of views that an ordinary cell registered."""
@@ -192,3 +232,9 @@ class CellRunTracker:
                 self.history.assets.pop((kind, name), None)
         finally:
             self._removing = False
+
+
+def _numbered(definition: Definition, provisional: int, final: int) -> Definition:
+    if definition.execution_count != provisional:
+        return definition
+    return replace(definition, execution_count=final)

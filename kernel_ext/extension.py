@@ -2,10 +2,11 @@
 
 ``%load_ext protoweb`` makes (or adopts) ``app``, starts the live server, registers
 the magics, the cell events, the app's change listener, the request-log
-subscriber, the ``%protoweb`` completer, the App display formatter, the thread
-output routing and an exit hook, and shows the panel. ``%unload_ext`` (and so
-``%reload_ext``) removes each of them and stops the server; the next load adopts
-the same app and history and takes the same port again.
+subscriber, the ``%protoweb`` completer, the App display formatter, the
+capture of what views print, and an exit hook, and shows the panel.
+``%unload_ext`` (and so ``%reload_ext``) removes each of them and stops the
+server; the next load adopts the same app and history and takes the same port
+again.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from .history import SessionHistory
 from .magics import ProtowebMagics
 from .panel import Panel, widgets_available
 from .session import Session
-from .thread_output import ThreadOutput, current_parent_header
+from .thread_output import ViewOutputs
 
 #: Modules that define ``%protoweb`` verbs, imported before the magics are built.
 VERB_MODULES: list[str] = [
@@ -71,12 +72,18 @@ class Extension:
         self.panel = Panel(self.session, widgets_available(shell), in_kernel)
         self.magics = ProtowebMagics(shell, self)
         self.matcher = make_matcher(lambda: self.session)
-        self.thread_output: ThreadOutput | None = None
+        #: What views print and log, kept per request (in a kernel only: a
+        #: terminal shows a view's output where it was printed).
+        self.view_outputs: ViewOutputs | None = None
+        if in_kernel:
+            self.view_outputs = ViewOutputs(app, self.panel.output_added)
+            self.panel.view_outputs = self.view_outputs
         self._log: Any = None
         # Bound methods are made anew at each attribute access, and some
         # registries remove by identity: keep one of each.
         self._pre_run_cell = self.session.pre_run_cell
         self._post_run_cell = self.session.post_run_cell
+        self._show_cell_line = self.show_cell_line
         self._app_changed = self.session.app_changed
         self._record_added = self.panel.record_added
         self._on_update = self._updated
@@ -115,6 +122,7 @@ class Extension:
         _, warning = session.start()
         shell.events.register("pre_run_cell", self._pre_run_cell)
         shell.events.register("post_run_cell", self._post_run_cell)
+        shell.events.register("post_run_cell", self._show_cell_line)
         session.app.add_change_listener(self._app_changed)
         session.add_update_listener(self._on_update)
         self._subscribe_log()
@@ -123,12 +131,8 @@ class Extension:
         if completer is not None and hasattr(completer, "custom_matchers"):
             completer.custom_matchers.append(self.matcher)
         self._register_formatters()
-        header = current_parent_header()
-        if header is not None:
-            if self.panel.use_widgets:
-                header["msg_id"] = self.panel.output_id
-            self.thread_output = ThreadOutput(session.app, header)
-            self.thread_output.install()
+        if self.view_outputs is not None:
+            self.view_outputs.install()
         if self.panel.updatable:
             logging.getLogger(VIEW_ERROR_LOGGER).addHandler(self._quiet)
         atexit.register(self._shutdown)
@@ -142,6 +146,7 @@ class Extension:
         logging.getLogger(VIEW_ERROR_LOGGER).removeHandler(self._quiet)
         _unregister_event(shell, "pre_run_cell", self._pre_run_cell)
         _unregister_event(shell, "post_run_cell", self._post_run_cell)
+        _unregister_event(shell, "post_run_cell", self._show_cell_line)
         session.app.remove_change_listener(self._app_changed)
         session.remove_update_listener(self._on_update)
         if self._log is not None:
@@ -153,8 +158,8 @@ class Extension:
         if matchers is not None and self.matcher in matchers:
             matchers.remove(self.matcher)
         self._unregister_formatters()
-        if self.thread_output is not None:
-            self.thread_output.uninstall()
+        if self.view_outputs is not None:
+            self.view_outputs.uninstall()
         self.panel.close()
         session.stop()
         return Retired(session.app, session.history, session.server)
@@ -163,6 +168,17 @@ class Extension:
         """Interpreter exit: stop the server so the port is free at once."""
         self.panel.stop_updates()
         self.session.stop()
+
+    def show_cell_line(self, result: Any) -> None:
+        """IPython event, after the session's: a live status line under a cell
+        that defined routes (widget front ends only)."""
+        last = self.session.cell_runs.last_run
+        if last is None or not self.panel.use_widgets:
+            return
+        run, success = last
+        defines_routes = any(kind == "route" for kind, _ in run.defined)
+        if success and defines_routes and run.cell_id is not None:
+            self.panel.show_cell_line(run.cell_id)
 
     def _updated(self) -> None:
         self._subscribe_log()

@@ -173,7 +173,9 @@ def log(ext: Extension, args: Any) -> None:
         return
     if args.n < 1:
         raise UsageError("%protoweb log N: N must be at least 1")
-    print(render.log_text(request_log.records(args.n), ext.session))
+    outputs = ext.view_outputs
+    output_of = outputs.for_record if outputs is not None else None
+    print(render.log_text(request_log.records(args.n), ext.session, output_of))
 
 
 @verb(
