@@ -17,6 +17,7 @@ before the magics are built.
 
 from __future__ import annotations
 
+import argparse
 import json
 import shlex
 import time
@@ -71,8 +72,11 @@ class Verb:
     path_argument: str | None = None
 
     def parser(self) -> MagicArgumentParser:
+        # argparse's own formatter: IPython's adds a ``::`` and a second ``%``
         parser = MagicArgumentParser(
-            prog=f"%protoweb {self.name}", description=self.summary
+            prog=f"%protoweb {self.name}",
+            description=self.summary,
+            formatter_class=argparse.HelpFormatter,
         )
         for item in self.arguments:
             parser.add_argument(*item.args, **item.kwargs)
