@@ -35,6 +35,9 @@ STYLE = """<style>
   padding: 6px 10px;
   background: var(--jp-layout-color1, #fff);
 }
+.protoweb-panel .widget-html-content, .protoweb-cell-line .widget-html-content {
+  line-height: 1.5;
+}
 .protoweb-panel .pw-head { display: flex; gap: 8px; align-items: baseline; }
 .protoweb-panel .pw-title { font-weight: 600; }
 .protoweb-panel .pw-section {
@@ -76,6 +79,7 @@ STYLE = """<style>
   font-family: var(--jp-code-font-family, monospace);
   font-size: var(--jp-code-font-size, 12px);
   font-weight: 600;
+  line-height: 1.5;
   text-align: center;
   color: #fff;
   background: var(--jp-layout-color4, #757575);
