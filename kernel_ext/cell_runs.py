@@ -9,7 +9,7 @@ changes the route table prints a one-line diff.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from protoweb import App
@@ -22,6 +22,21 @@ if TYPE_CHECKING:
     from IPython.core.interactiveshell import ExecutionInfo, ExecutionResult
 
 
+def prompt_number(shell: Any) -> int:
+    """The ``In [N]`` of the cell about to run, from ``pre_run_cell``.
+
+    IPython's input history (``In``) is indexed by prompt number, and takes this
+    cell's input only after ``pre_run_cell``, on every IPython. The execution
+    counter is no guide: IPython 9 advances it before ``pre_run_cell``, 8 after
+    the cell has run. ``post_run_cell`` then checks the number against the
+    result's ``execution_count``, which is final.
+    """
+    history = getattr(getattr(shell, "history_manager", None), "input_hist_raw", None)
+    if isinstance(history, list) and history:
+        return len(history)
+    return int(shell.execution_count)
+
+
 @dataclass
 class CellRunState:
     """What one cell run has done so far."""
@@ -30,6 +45,7 @@ class CellRunState:
     execution_count: int
     raw_cell: str
     before: TableSnapshot
+    info_stored: bool = True
     defined: set[Item] = field(default_factory=set)
 
 
@@ -56,15 +72,18 @@ class CellRunTracker:
         self.notify = notify
         #: The cell running now, ``None`` between runs.
         self.run: CellRunState | None = None
+        #: The run that ended last, and whether it succeeded.
+        self.last_run: tuple[CellRunState, bool] | None = None
         self._removing = False
 
     def pre_run_cell(self, info: ExecutionInfo) -> None:
         """IPython event: a cell is about to run."""
-        count = self.shell.execution_count
+        count = prompt_number(self.shell)
         cell_id = getattr(info, "cell_id", None) or None
         raw = info.raw_cell or ""
-        self.run = CellRunState(cell_id, count, raw, snapshot(self.app))
-        if info.store_history and not info.silent:
+        stored = bool(info.store_history and not info.silent)
+        self.run = CellRunState(cell_id, count, raw, snapshot(self.app), stored)
+        if stored:
             transformer = getattr(self.shell, "input_transformer_manager", None)
             self.history.cells.append(cell_run(raw, count, cell_id, transformer))
 
@@ -101,9 +120,14 @@ class CellRunTracker:
     def post_run_cell(self, result: ExecutionResult) -> None:
         """IPython event: a cell has run; settle ownership and print the diff."""
         run, self.run = self.run, None
+        self.last_run = None
         if run is None:
             return
+        final = getattr(result, "execution_count", None)
+        if run.info_stored and isinstance(final, int) and final != run.execution_count:
+            self._renumber(run, final)
         success = result.error_before_exec is None and result.error_in_exec is None
+        self.last_run = (run, success)
         if not success and run.execution_count:
             self.history.failed_cells.add(run.execution_count)
         ownership = self.history.ownership
@@ -119,6 +143,23 @@ class CellRunTracker:
             print(format_diff(changes))
         if changes or run.defined:
             self.notify()
+
+    def _renumber(self, run: CellRunState, final: int) -> None:
+        """Give what the run recorded its final prompt number (IPython's own)."""
+        provisional, run.execution_count = run.execution_count, final
+        history = self.history
+        for index in range(len(history.cells) - 1, -1, -1):
+            if history.cells[index].execution_count == provisional:
+                history.cells[index] = replace(
+                    history.cells[index], execution_count=final
+                )
+                break
+        for kind, endpoint in run.defined:
+            view = history.views.get(endpoint) if kind == "route" else None
+            if view is not None and view.execution_count == provisional:
+                history.views[endpoint] = replace(view, execution_count=final)
+            if kind == "route" and history.view_cells.get(endpoint) == provisional:
+                history.view_cells[endpoint] = final
 
     def _remove(self, items: set[Item]) -> None:
         """Remove what a cell no longer defines."""

@@ -2,10 +2,11 @@
 
 ``%load_ext protoweb`` makes (or adopts) ``app``, starts the live server, registers
 the magics, the cell events, the app's change listener, the request-log
-subscriber, the ``%protoweb`` completer, the App display formatter, the thread
-output routing and an exit hook, and shows the panel. ``%unload_ext`` (and so
-``%reload_ext``) removes each of them and stops the server; the next load adopts
-the same app and history and takes the same port again.
+subscriber, the ``%protoweb`` completer, the App display formatter, the
+capture of what views print, and an exit hook, and shows the panel.
+``%unload_ext`` (and so ``%reload_ext``) removes each of them and stops the
+server; the next load adopts the same app and history and takes the same port
+again.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from .completion import make_matcher
 from .history import CellHistory
 from .magics import ProtowebMagics
 from .panel import Panel, widgets_available
-from .thread_output import ThreadOutput, current_parent_header
+from .thread_output import ViewOutputs
 from .workbench import Workbench
 
 #: The app's logger for views that raise; in a notebook the panel and
@@ -63,12 +64,19 @@ class Extension:
         self.panel = Panel(self.bench, widgets_available(shell), in_kernel)
         self.magics = ProtowebMagics(shell, self.bench)
         self.matcher = make_matcher(lambda: self.bench)
-        self.thread_output: ThreadOutput | None = None
+        #: What views print and log, kept per request (in a kernel only: a
+        #: terminal shows a view's output where it was printed).
+        self.view_outputs: ViewOutputs | None = None
+        if in_kernel:
+            self.view_outputs = ViewOutputs(app, self.panel.output_added)
+            self.panel.view_outputs = self.view_outputs
+            self.bench.view_outputs = self.view_outputs
         self._log: Any = None
         # Bound methods are made anew at each attribute access, and some
         # registries remove by identity: keep one of each.
         self._pre_run_cell = self.bench.runs.pre_run_cell
         self._post_run_cell = self.bench.runs.post_run_cell
+        self._show_cell_line = self.show_cell_line
         self._app_changed = self.bench.runs.app_changed
         self._record_added = self.panel.record_added
         self._show_panel = self.panel.show
@@ -108,6 +116,7 @@ class Extension:
         _, warning = bench.start()
         shell.events.register("pre_run_cell", self._pre_run_cell)
         shell.events.register("post_run_cell", self._post_run_cell)
+        shell.events.register("post_run_cell", self._show_cell_line)
         bench.app.add_change_listener(self._app_changed)
         bench.updated.add(self._on_update)
         bench.show_panel.add(self._show_panel)
@@ -117,12 +126,8 @@ class Extension:
         if completer is not None and hasattr(completer, "custom_matchers"):
             completer.custom_matchers.append(self.matcher)
         self._register_formatters()
-        header = current_parent_header()
-        if header is not None:
-            if self.panel.use_widgets:
-                header["msg_id"] = self.panel.output_id
-            self.thread_output = ThreadOutput(bench.app, header)
-            self.thread_output.install()
+        if self.view_outputs is not None:
+            self.view_outputs.install()
         if self.panel.updatable:
             logging.getLogger(VIEW_ERROR_LOGGER).addHandler(self._quiet)
         atexit.register(self._shutdown)
@@ -136,6 +141,7 @@ class Extension:
         logging.getLogger(VIEW_ERROR_LOGGER).removeHandler(self._quiet)
         _unregister_event(shell, "pre_run_cell", self._pre_run_cell)
         _unregister_event(shell, "post_run_cell", self._post_run_cell)
+        _unregister_event(shell, "post_run_cell", self._show_cell_line)
         bench.app.remove_change_listener(self._app_changed)
         bench.updated.remove(self._on_update)
         bench.show_panel.remove(self._show_panel)
@@ -148,8 +154,8 @@ class Extension:
         if matchers is not None and self.matcher in matchers:
             matchers.remove(self.matcher)
         self._unregister_formatters()
-        if self.thread_output is not None:
-            self.thread_output.uninstall()
+        if self.view_outputs is not None:
+            self.view_outputs.uninstall()
         self.panel.close()
         bench.stop()
         return Retired(bench.app, bench.history, bench.server)
@@ -158,6 +164,17 @@ class Extension:
         """Interpreter exit: stop the server so the port is free at once."""
         self.panel.stop_updates()
         self.bench.stop()
+
+    def show_cell_line(self, result: Any) -> None:
+        """IPython event, after the workbench's: a live status line under a cell
+        that defined routes (widget front ends only)."""
+        last = self.bench.runs.last_run
+        if last is None or not self.panel.use_widgets:
+            return
+        run, success = last
+        defines_routes = any(kind == "route" for kind, _ in run.defined)
+        if success and defines_routes and run.cell_id is not None:
+            self.panel.show_cell_line(run.cell_id)
 
     def _updated(self) -> None:
         self._subscribe_log()

@@ -102,10 +102,12 @@ class ProtowebMagics(Magics):
         stays.
         """
         args = parse_argstring(self.template, line)
+        existed = args.name in self.bench.app.templates
         try:
             self.bench.define_template(args.name, cell)
         except TemplateSyntaxError as error:
             raise UsageError(f"%%template: {error}") from None
+        print(f"{'~' if existed else '+'}template {args.name}")
 
     @no_var_expand
     @magic_arguments()
@@ -114,10 +116,12 @@ class ProtowebMagics(Magics):
     def static(self, line: str, cell: str) -> None:
         """Serve the cell as the static file /static/NAME (``app.static_files``)."""
         args = parse_argstring(self.static, line)
+        existed = args.name in self.bench.app.static_files
         try:
             self.bench.define_static(args.name, cell)
         except ValueError as error:
             raise UsageError(f"%%static: {error}") from None
+        print(f"{'~' if existed else '+'}static /static/{args.name}")
 
     @no_var_expand
     @line_magic

@@ -15,6 +15,7 @@ so bad input is a ``UsageError``::
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -56,8 +57,11 @@ class Verb:
     path_argument: str | None = None
 
     def parser(self) -> MagicArgumentParser:
+        # argparse's own formatter: IPython's adds a ``::`` and a second ``%``
         parser = MagicArgumentParser(
-            prog=f"%protoweb {self.name}", description=self.summary
+            prog=f"%protoweb {self.name}",
+            description=self.summary,
+            formatter_class=argparse.HelpFormatter,
         )
         for item in self.arguments:
             parser.add_argument(*item.args, **item.kwargs)

@@ -57,7 +57,9 @@ def log(bench: Workbench, args: Any) -> None:
         return
     if args.n < 1:
         raise UsageError("%protoweb log N: N must be at least 1")
-    print(render.log_text(request_log.records(args.n), bench))
+    outputs = bench.view_outputs
+    output_of = outputs.for_record if outputs is not None else None
+    print(render.log_text(request_log.records(args.n), bench, output_of))
 
 
 @verb(

@@ -31,6 +31,8 @@ from .rules import RouteSpec
 if TYPE_CHECKING:
     from protoweb.devtools.log import RequestLog
 
+    from .thread_output import ViewOutputs
+
 
 class Workbench:
     """One notebook's app, server and cell history.
@@ -58,6 +60,8 @@ class Workbench:
         #: Called by ``%protoweb panel``: the panels of this workbench show again.
         self.show_panel: Listeners[[]] = Listeners()
         self.runs = CellRunTracker(shell, app, self.history, self.updated.notify)
+        #: What views printed, per request (set by the extension in a kernel).
+        self.view_outputs: ViewOutputs | None = None
 
     def seed_cells(self, inputs: list[str]) -> None:
         """Record cells that ran before the extension was loaded (``In[1:]``)."""

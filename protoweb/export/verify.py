@@ -287,6 +287,13 @@ def run_tests(project: Path, target: Target) -> int:
         "run_tests.py", [str(project / "tests"), _forbidden(target)], project, target
     )
     if report is None:
+        if "No module named 'pytest'" in output:
+            raise VerificationError(
+                "the exported tests could not be run: pytest is not installed in"
+                f" this Python ({sys.executable}); install it with"
+                f" `{sys.executable} -m pip install pytest` (in a notebook:"
+                " `%pip install pytest`), then export again"
+            )
         raise VerificationError("the exported tests could not be run:", _tail(output))
     if report["status"] != 0 or report["failed"]:
         raise VerificationError("the exported tests failed:", _tail(output, 80))

@@ -313,6 +313,39 @@ def test_help_documents_every_verb(kernel: Kernel) -> None:
     assert "--name ENDPOINT" in route_help["text/plain"]
 
 
+def test_help_for_one_verb_is_its_line_magic_usage(kernel: Kernel) -> None:
+    text = kernel.run("%protoweb help show").stdout
+    assert text.startswith("usage: %protoweb show [--height HEIGHT] [path]")
+    assert "::" not in text and "%%protoweb" not in text
+
+
+def test_template_and_static_cells_confirm_in_one_line(kernel: Kernel) -> None:
+    first = kernel.run("%%template confirm.html\n<p>hi</p>", cell_id="confirm-t")
+    assert first.stdout == "+template confirm.html\n"
+    again = kernel.run("%%template confirm.html\n<p>hi!</p>", cell_id="confirm-t")
+    assert again.stdout == "~template confirm.html\n"
+    static = kernel.run("%%static confirm.css\np {}", cell_id="confirm-s")
+    assert static.stdout == "+static /static/confirm.css\n"
+
+
+def test_a_route_cell_gets_a_live_status_line(kernel: Kernel, url: str) -> None:
+    result = kernel.run("%%route /lined\n'lined'", cell_id="lined")
+    widget = "application/vnd.jupyter.widget-view+json"
+    views = [d for d in result.displays if widget in d]
+    assert len(views) == 1
+    line = (
+        "__import__('kernel_ext.extension').extension.current_extension()"
+        ".panel.cell_lines['lined'].value"
+    )
+    assert "/lined" in kernel.eval(line) and "no requests yet" in kernel.eval(line)
+    assert http(f"{url}/lined?seen=1").status == 200
+    deadline = time.monotonic() + 10
+    while "seen=1" not in kernel.eval(line) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    value = kernel.eval(line)
+    assert "/lined?seen=1" in value and "pw-s-2" in value
+
+
 def test_tab_completion_of_verbs_methods_and_paths(kernel: Kernel) -> None:
     assert {"request", "restart", "routes"} <= set(kernel.complete("%protoweb r"))
     assert "/hello/<name>" not in kernel.complete("%protoweb show /")
