@@ -18,8 +18,6 @@ from IPython.core.magic import (
 )
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
-from protoweb import TemplateSyntaxError
-
 from .compiler import CellCompileError
 from .rules import RouteLineError, parse_route_words
 from .verb_table import help_text, run_line
@@ -105,7 +103,7 @@ class ProtowebMagics(Magics):
         existed = args.name in self.bench.app.templates
         try:
             self.bench.define_template(args.name, cell)
-        except TemplateSyntaxError as error:
+        except ValueError as error:  # a TemplateSyntaxError, or a name outside
             raise UsageError(f"%%template: {error}") from None
         print(f"{'~' if existed else '+'}template {args.name}")
 
