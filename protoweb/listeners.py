@@ -6,7 +6,7 @@ request thread, say) is never disturbed and never sees a half-made change.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Generic, ParamSpec
 
 P = ParamSpec("P")
@@ -44,6 +44,9 @@ class Listeners(Generic[P]):
                 listener(*args, **kwargs)
             except Exception as error:
                 self._on_error(listener, error)
+
+    def __iter__(self) -> Iterator[Callable[P, object]]:
+        return iter(self._items)
 
     def __bool__(self) -> bool:
         return bool(self._items)
