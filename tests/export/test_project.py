@@ -85,25 +85,19 @@ def test_an_export_has_the_documented_layout(
     tests = (root / "tests/test_app.py").read_text()
     assert 'response = client.post("/api/echo", json={"a": [1, 2]})' in tests
     assert not list(tmp_path.glob(".my-shop-export-*"))
-
-
-def test_name_app_is_the_module_that_defines_app(
-    notebook: Notebook, tmp_path: Path
-) -> None:
-    export_project(shop(notebook).source(), tmp_path / "my-shop")
-    completed = fresh_python(
+    for entry in ("wsgi.py", "__main__.py"):
+        text = (root / "my_shop" / entry).read_text()
+        assert "from my_shop.app import app" in text
+    patched = fresh_python(
         "import my_shop, my_shop.app as m, my_shop.wsgi as w\n"
         "from unittest import mock\n"
         "assert type(m).__name__ == 'module' and w.app is m.app\n"
         "assert not hasattr(my_shop, 'app') or my_shop.app is m\n"
         "with mock.patch('my_shop.app.ITEMS', ['patched']):\n"
         "    print(m.app.test_client().get('/api/items').get_json())",
-        tmp_path / "my-shop",
+        root,
     )
-    assert completed.stdout.strip() == "{'items': ['patched'], 'count': 1}"
-    for entry in ("wsgi.py", "__main__.py"):
-        text = (tmp_path / "my-shop/my_shop" / entry).read_text()
-        assert "from my_shop.app import app" in text
+    assert patched.stdout.strip() == "{'items': ['patched'], 'count': 1}"
 
 
 def test_templates_and_static_folders_are_always_there(
