@@ -10,16 +10,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .session import Session
+    from .workbench import Workbench
 
 
 class ErrorPageRefresh:
     """IPython ``post_run_cell`` callback: tell the live server a cell ran."""
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, bench: Workbench) -> None:
+        self.bench = bench
 
     def __call__(self, result: Any = None) -> None:
-        server = self.session.server
+        server = self.bench.server
         if server is not None and server.running and server.dev:
             server.reload_hub.cell_ran()

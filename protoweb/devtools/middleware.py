@@ -35,7 +35,7 @@ from werkzeug.exceptions import (
 )
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ..app import ENVIRON_ENDPOINT, ENVIRON_EXCEPTION
+from ..environ_keys import ENVIRON_ENDPOINT, ENVIRON_EXCEPTION
 from .log import BODY_LIMIT, RequestLog
 from .recording import Exchange, NotifyWhenSent, RecordingIterator
 from .reload import (

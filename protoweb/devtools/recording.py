@@ -12,9 +12,8 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from ..app import ENVIRON_ENDPOINT
+from ..environ_keys import ENVIRON_ENDPOINT, ENVIRON_REQUEST_HEADERS
 from ..responses import StartResponse
-from ..serving.keepalive import ENVIRON_REQUEST_HEADERS
 from .log import BODY_LIMIT, RequestLog, RequestRecord, capped_headers
 from .traceback_page import format_traceback
 

@@ -10,6 +10,7 @@ twice: with the live server reached directly and through jupyter-server-proxy.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -280,6 +281,58 @@ def test_an_exception_in_a_view_shows_in_the_panel(
     panel.root.scroll_into_view_if_needed()
     steps.capture("error in panel")
     docs_screenshot("e2e-error.png", panel.root)
+
+
+THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
+
+
+def use_theme(page: Page, name: str) -> None:
+    """Settings > Theme > NAME, as a person picks it; wait until it applies."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Settings$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Theme$")).click()
+    page.locator(
+        ".lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(THEMES[name])}$")
+    ).click()
+    light = "true" if name == "light" else "false"
+    expect(page.locator("body")).to_have_attribute(
+        "data-jp-theme-light", light, timeout=SHOWS_WITHIN_MS
+    )
+    page.wait_for_timeout(500)  # the theme's stylesheet settles
+
+
+def test_the_panel_and_the_line_under_a_route_cell_follow_the_theme(
+    session: Session, steps: Steps
+) -> None:
+    notebook = session.notebook
+    cell = notebook.append_and_run("%%route GET /e2e/themed\n'themed page'")
+    line = notebook.output(cell).locator(".protoweb-cell")
+    expect(line).to_contain_text("/e2e/themed", timeout=SHOWS_WITHIN_MS)
+    expect(line).to_contain_text("no requests yet")
+    link = line.locator("a", has_text=re.compile("^/e2e/themed$"))
+    with steps.tab(session.click_for_tab(link), "themed page") as tab:
+        expect(tab.locator("body")).to_contain_text("themed page")
+    expect(line.locator(".pw-s-2")).to_have_text("200", timeout=SHOWS_WITHIN_MS)
+    panel = session.panel
+    expect(panel.requests.locator(".pw-badge.pw-m-GET").first).to_be_visible()
+    title_colour = "e => getComputedStyle(e.querySelector('.pw-title')).color"
+    line_colour = "e => getComputedStyle(e).backgroundColor"
+    colours = {}
+    try:
+        for name in ("dark", "light"):
+            use_theme(session.page, name)
+            colours[name] = (
+                panel.root.evaluate(title_colour),
+                line.evaluate(line_colour),
+            )
+            panel.root.scroll_into_view_if_needed()
+            steps.capture(f"panel {name}")
+            docs_screenshot(f"panel-{name}.png", panel.root)
+            docs_screenshot(f"cell-line-{name}.png", notebook.cell(cell))
+    finally:
+        if session.page.locator("body").get_attribute("data-jp-theme-light") != "true":
+            use_theme(session.page, "light")
+    assert colours["dark"][0] != colours["light"][0], colours
+    assert colours["dark"][1] != colours["light"][1], colours
 
 
 LINKS_CELL = """\
