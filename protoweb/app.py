@@ -15,6 +15,7 @@ from contextlib import AbstractContextManager, nullcontext
 from datetime import timedelta
 from functools import cached_property
 from typing import IO, TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
 
 from jinja2 import Environment
 from werkzeug.exceptions import (
@@ -33,8 +34,10 @@ from .asyncio_bridge import async_to_sync, ensure_sync
 from .blueprints import Blueprint
 from .config import DEFAULT_CONFIG, Config, ConfigAttribute
 from .context import AppContext, AppCtxGlobals, RequestContext, _current
+from .environ_keys import ENVIRON_ENDPOINT, ENVIRON_EXCEPTION
 from .hooks import PlanBook
 from .json.provider import DefaultJSONProvider, JSONProvider
+from .listeners import Listeners
 from .registry import Registry, ViewFunctions, merge
 from .request_steps import RequestSteps
 from .responses import StartResponse, to_response, write_plain
@@ -67,10 +70,6 @@ ChangeListener = Callable[[str, str], None]
 #: View errors are logged here (the notebook quiets this logger while it shows
 #: errors itself); ``app.logger`` is Flask's, for the app's own messages.
 logger = logging.getLogger("protoweb.app")
-
-#: environ keys through which a request tells the dev tools what went wrong.
-ENVIRON_EXCEPTION = "protoweb.exception"
-ENVIRON_ENDPOINT = "protoweb.endpoint"
 
 
 def _as_timedelta(value: timedelta | int | None) -> timedelta | None:
@@ -165,7 +164,7 @@ class App(RequestSteps, Scaffold):
         self.aborter = self.aborter_class()
         self.subdomain_matching = subdomain_matching
         self.server: LiveServer | None = None
-        self._listeners: tuple[ChangeListener, ...] = ()
+        self._listeners: Listeners[[str, str]] = Listeners(_listener_failed)
         self.blueprints: dict[str, Blueprint] = {}
         self.blueprint_template_loaders: tuple[BaseLoader, ...] = ()
         self.url_build_error_handlers: list[
@@ -355,6 +354,29 @@ class App(RequestSteps, Scaffold):
         """The current endpoints by name (a snapshot)."""
         return dict(self._table.endpoints)
 
+    def endpoint_for_path(self, path: str, method: str | None = None) -> str | None:
+        """The endpoint that answers ``path``, or ``None`` when no route does.
+
+        Redirects the routing makes (``/items`` to ``/items/``) are followed. With
+        no ``method``, any method the path allows counts, GET first.
+        """
+        adapter = self.url_map.bind("localhost")
+        for _ in range(3):
+            wanted = method
+            if wanted is None:
+                allowed = list(adapter.allowed_methods(path))
+                named = [m for m in allowed if m not in ("HEAD", "OPTIONS")]
+                wanted = "GET" if "GET" in allowed else (named or allowed or ["GET"])[0]
+            try:
+                endpoint, _ = adapter.match(path, method=wanted)
+            except RequestRedirect as redirect:
+                path = urlsplit(redirect.new_url).path or "/"
+                continue
+            except HTTPException:
+                return None
+            return str(endpoint)
+        return None
+
     def register_blueprint(self, blueprint: Blueprint, **options: Any) -> None:
         """Register ``blueprint``'s routes, hooks, handlers and filters.
 
@@ -504,17 +526,13 @@ class App(RequestSteps, Scaffold):
 
     def add_change_listener(self, listener: ChangeListener) -> None:
         """Call ``listener(kind, name)`` after every change (route, template, ...)."""
-        self._listeners = (*self._listeners, listener)
+        self._listeners.add(listener)
 
     def remove_change_listener(self, listener: ChangeListener) -> None:
-        self._listeners = tuple(x for x in self._listeners if x != listener)
+        self._listeners.remove(listener)
 
     def _changed(self, kind: str, name: str) -> None:
-        for listener in self._listeners:
-            try:
-                listener(kind, name)
-            except Exception:
-                logger.exception("change listener %r failed", listener)
+        self._listeners.notify(kind, name)
 
     # Dispatch: the hot path. It reads the table once and builds nothing unasked.
 
@@ -1051,3 +1069,7 @@ def _load_dotenv() -> None:
 
 #: Flask's name for the app class (``from protoweb.app import Flask``).
 Flask = App
+
+
+def _listener_failed(listener: Callable[..., object], error: Exception) -> None:
+    logger.error("change listener %r failed", listener, exc_info=error)
