@@ -1,8 +1,7 @@
 """Sessions seen from the outside, through the live server: ``Vary: Cookie`` and
 expiry on the server side, as Flask does (issue 11, finding 6).
 
-The core gains both with issue 10's sessions; until that lands these are strict
-xfails, so they turn into failures (and the marker must go) once it does.
+The core has both since issue 10's sessions.
 """
 
 from __future__ import annotations
@@ -14,10 +13,6 @@ from collections.abc import Iterator
 import pytest
 
 from protoweb import App, LiveServer, session
-
-PENDING = pytest.mark.xfail(
-    strict=True, reason="Vary: Cookie and server-side expiry come with issue 10"
-)
 
 
 @pytest.fixture
@@ -48,13 +43,11 @@ def get(port: int, path: str, cookie: str | None = None) -> http.client.HTTPResp
     return response
 
 
-@PENDING
 def test_a_response_that_used_the_session_varies_on_cookie(server):
     response = get(server.port, "/set")
     assert "Cookie" in (response.getheader("Vary") or "")
 
 
-@PENDING
 def test_a_session_cookie_older_than_its_lifetime_is_refused_by_the_server(server):
     cookie = get(server.port, "/set").getheader("Set-Cookie", "").split(";")[0]
     assert get_text(server.port, cookie) == "yes"
