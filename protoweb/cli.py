@@ -26,7 +26,7 @@ import click
 
 from . import __version__
 from .app import App
-from .context import _current
+from .context import _current, current_app, has_app_context
 from .discovery import NoAppException as NoAppException
 from .discovery import find_app_by_string as find_app_by_string
 from .discovery import find_best_app as find_best_app
@@ -103,7 +103,7 @@ def with_appcontext(f: F) -> F:
 
     @click.pass_context
     def decorator(ctx: click.Context, /, *args: Any, **kwargs: Any) -> Any:
-        if _current.get(None) is None:
+        if not has_app_context():
             app = ctx.ensure_object(ScriptInfo).load_app()
             ctx.with_resource(app.app_context())
         return ctx.invoke(f, *args, **kwargs)
@@ -295,8 +295,7 @@ def run_command(info: ScriptInfo, host: str, port: int) -> None:
 @with_appcontext
 def routes_command(sort: str, all_methods: bool) -> None:
     """Show the app's routes: endpoint, methods and rule, as 'flask routes'."""
-    app = _current.get().app
-    url_map = app.url_map
+    url_map = current_app.url_map
     rules = list(url_map.iter_rules())
     if not rules:
         click.echo("No routes were registered.")

@@ -201,3 +201,21 @@ def test_version_and_help_without_an_app(tmp_path):
     assert helped.returncode == 0 and helped.stderr == ""
     for name in ("serve", "run", "routes", "repl", "export"):
         assert f"  {name} " in helped.stdout
+
+
+def test_app_cli_commands_through_the_test_cli_runner():
+    app = App("runner")
+    app.config["DATABASE"] = "x.db"
+
+    @app.cli.command("init-db")
+    @click.argument("name", default="main")
+    def init_db(name):
+        from protoweb import current_app
+
+        click.echo(f"{name} {current_app.config['DATABASE']}")
+
+    result = app.test_cli_runner().invoke(args=["init-db", "extra"])
+    assert result.exit_code == 0, result.output
+    assert result.output == "extra x.db\n"
+    result = app.test_cli_runner().invoke(cli, ["routes"])
+    assert "static" in result.output
