@@ -48,6 +48,7 @@ from .scaffold import Scaffold, endpoint_from_view
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .static import StaticStore, serve_static
 from .templating import AppLoader, TemplateStore, autoescape, create_environment
+from .trusted_hosts import check_trusted_host
 from .wrappers import Request, Response
 
 if TYPE_CHECKING:
@@ -500,6 +501,8 @@ class App(Scaffold):
             try:
                 if extras:
                     _context.request_started(context)
+                if (trusted := self.config.get("TRUSTED_HOSTS")) is not None:
+                    check_trusted_host(environ, trusted)
                 # The static-path dict answers most requests without the matcher.
                 by_method = table.static.get(environ.get("PATH_INFO") or "/")
                 hit = by_method.get(environ["REQUEST_METHOD"]) if by_method else None

@@ -20,6 +20,8 @@ from jinja2 import (
 )
 from jinja2 import TemplateSyntaxError as _JinjaSyntaxError
 
+from .file_names import check_relative_name
+
 if TYPE_CHECKING:
     from .app import App
 
@@ -44,6 +46,7 @@ class TemplateStore(MutableMapping[str, str]):
         self._on_change = on_change
 
     def __setitem__(self, name: str, source: str) -> None:
+        name = check_relative_name(name, "template")
         if not isinstance(source, str):
             raise TypeError(
                 f"template {name!r} must be a str, not {type(source).__name__}"
