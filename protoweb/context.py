@@ -266,7 +266,10 @@ class RequestContext(AppContext):
         request = self._request
         if request is None:
             request = self._request = self.app.request_class(self.environ)
-            request.max_content_length = self.app.config.get("MAX_CONTENT_LENGTH")
+            config = self.app.config
+            request.max_content_length = config.get("MAX_CONTENT_LENGTH")
+            request.max_form_memory_size = config["MAX_FORM_MEMORY_SIZE"]
+            request.max_form_parts = config["MAX_FORM_PARTS"]
             request.endpoint = self.endpoint
             request.view_args = self.view_args
             request.url_rule = self.url_rule
