@@ -18,6 +18,8 @@ from werkzeug.wrappers import Response
 
 from . import context as _context_module
 from .context import RequestContext, _current, session
+from .streaming import stream_with_context as stream_with_context
+from .templating import get_template_attribute as get_template_attribute
 
 
 def _context() -> RequestContext:
