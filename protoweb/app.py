@@ -817,6 +817,12 @@ class App(RequestSteps, Scaffold):
         self._changed("hook", endpoint_from_view(f))
         return f
 
+    @property
+    def teardown_appcontext_funcs(self) -> tuple[Callable[..., Any], ...]:
+        """The :meth:`teardown_appcontext` functions, in registration order (a
+        snapshot: register with the decorator, which replaces by name)."""
+        return tuple(self._appcontext_teardowns.values())
+
     def has_appcontext_teardown(self) -> bool:
         """Whether any :meth:`teardown_appcontext` function is registered."""
         return bool(self._appcontext_teardowns)

@@ -1,13 +1,12 @@
 """The ``protoweb`` command, and Flask's command-line pieces (``flask.cli``).
 
-``protoweb`` is a click group: ``serve``, ``run``, ``routes``, ``repl`` and
-``export`` are built in, and ``protoweb --app module:app NAME`` runs a command the
-app registered with ``@app.cli.command()``, inside an app context, as ``flask``
-does. The app is found as Flask finds it: ``--app`` (or ``PROTOWEB_APP``, or
-``FLASK_APP``), else ``wsgi.py`` or ``app.py`` in the working directory; a module
-holding ``app``, ``application``, a single App, or a ``create_app()`` /
-``make_app()`` factory. ``repl`` and ``export NOTEBOOK`` import IPython only when
-they run.
+``protoweb`` is a click group: ``serve``, ``run``, ``shell``, ``routes``,
+``repl`` and ``export`` are built in, and ``protoweb --app module:app NAME`` runs
+a command the app registered with ``@app.cli.command()``, inside an app context,
+as ``flask`` does. The app is found as Flask finds it (:mod:`protoweb.discovery`):
+``--app`` (or ``PROTOWEB_APP``, or ``FLASK_APP``), else ``wsgi.py`` or ``app.py``
+in the working directory. ``repl`` and ``export NOTEBOOK`` import IPython only
+when they run.
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ import click
 
 from . import __version__
 from .app import App
-from .context import _current
+from .context import _current, current_app, has_app_context
 from .discovery import NoAppException as NoAppException
 from .discovery import find_app_by_string as find_app_by_string
 from .discovery import find_best_app as find_best_app
@@ -99,7 +98,7 @@ def with_appcontext(f: F) -> F:
 
     @click.pass_context
     def decorator(ctx: click.Context, /, *args: Any, **kwargs: Any) -> Any:
-        if _current.get(None) is None:
+        if not has_app_context():
             app = ctx.ensure_object(ScriptInfo).load_app()
             ctx.with_resource(app.app_context())
         return ctx.invoke(f, *args, **kwargs)
@@ -202,7 +201,7 @@ class ProtowebGroup(AppGroup):
         self.create_app = create_app
         self.set_debug_flag = set_debug_flag
         if add_default_commands:
-            for command in (serve_command, run_command, routes_command):
+            for command in (serve_command, run_command, shell_command, routes_command):
                 self.add_command(command)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
@@ -279,6 +278,38 @@ def run_command(info: ScriptInfo, host: str, port: int) -> None:
     info.load_app().run(host=host, port=port)
 
 
+@click.command("shell", short_help="A Python shell in the app's context.")
+@with_appcontext
+def shell_command() -> None:
+    """A plain Python shell with the app's context pushed and its shell context
+    (``app``, ``g`` and what ``@app.shell_context_processor`` functions return)
+    as variables, as 'flask shell'. 'protoweb repl' is the IPython one."""
+    import code
+
+    app = current_app
+    banner = (
+        f"Python {sys.version} on {sys.platform}\n"
+        f"App: {app.import_name}\nInstance: {app.instance_path}"
+    )
+    namespace: dict[str, Any] = {}
+    startup = os.environ.get("PYTHONSTARTUP")
+    if startup and os.path.isfile(startup):
+        with open(startup) as file:
+            exec(compile(file.read(), startup, "exec"), namespace)
+    namespace.update(app.make_shell_context())
+    hook = getattr(sys, "__interactivehook__", None)
+    if hook is not None:
+        try:
+            import readline
+            from rlcompleter import Completer
+        except ImportError:
+            pass
+        else:
+            readline.set_completer(Completer(namespace).complete)
+        hook()
+    code.interact(banner=banner, local=namespace)
+
+
 @click.command("routes", short_help="Show the routes of the app.")
 @click.option(
     "--sort",
@@ -291,8 +322,7 @@ def run_command(info: ScriptInfo, host: str, port: int) -> None:
 @with_appcontext
 def routes_command(sort: str, all_methods: bool) -> None:
     """Show the app's routes: endpoint, methods and rule, as 'flask routes'."""
-    app = _current.get().app
-    url_map = app.url_map
+    url_map = current_app.url_map
     rules = list(url_map.iter_rules())
     if not rules:
         click.echo("No routes were registered.")

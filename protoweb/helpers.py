@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import IO, Any
@@ -17,7 +16,8 @@ from typing import IO, Any
 import werkzeug.utils
 from werkzeug.wrappers import Response
 
-from .context import _current, session
+from . import context as _context_module
+from .context import RequestContext, _current, session
 from .responses import abort as abort
 from .responses import make_response as make_response
 from .responses import redirect as redirect
@@ -26,13 +26,10 @@ from .streaming import stream_with_context as stream_with_context
 from .templating import get_template_attribute as get_template_attribute
 from .urls import url_for as url_for
 
-#: Where a request keeps the messages it took from the session.
-_FLASHES = "protoweb.flashes"
 
-
-def _context() -> Any:
+def _context() -> RequestContext:
     context = _current.get(None)
-    if context is None or context.environ is None:
+    if not isinstance(context, RequestContext):
         raise RuntimeError(
             "Working outside of request context: this needs a request (call it in a"
             " view, or inside 'with app.test_request_context():')."
@@ -50,12 +47,11 @@ def flash(message: str, category: str = "message") -> None:
     flashes = session.get("_flashes", [])
     flashes.append((category, message))
     session["_flashes"] = flashes
-    signals = sys.modules.get("protoweb.signals")
+    signals = _context_module.signals
     if signals is not None:
-        extra = {}
-        if hasattr(app, "ensure_sync"):
-            extra["_async_wrapper"] = app.ensure_sync
-        signals.message_flashed.send(app, message=message, category=category, **extra)
+        signals.message_flashed.send(
+            app, _async_wrapper=app.ensure_sync, message=message, category=category
+        )
 
 
 def get_flashed_messages(
@@ -67,11 +63,11 @@ def get_flashed_messages(
     :param with_categories: give ``(category, message)`` pairs.
     :param category_filter: only the messages of these categories.
     """
-    environ = _context().environ
-    flashes = environ.get(_FLASHES)
+    context = _context()
+    flashes = context.flashes
     if flashes is None:
         flashes = session.pop("_flashes") if "_flashes" in session else []
-        environ[_FLASHES] = flashes
+        context.flashes = flashes
     if category_filter:
         flashes = [pair for pair in flashes if pair[0] in category_filter]
     if with_categories:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any, ClassVar
 
-from .context import _current, request
+from .context import current_app, request
 
 #: The methods a :class:`MethodView` answers when it defines them.
 http_method_funcs = frozenset(
@@ -29,8 +29,7 @@ http_method_funcs = frozenset(
 
 def _sync(function: Callable[..., Any]) -> Callable[..., Any]:
     """``current_app.ensure_sync(function)``: an async method made callable."""
-    ensure_sync = getattr(_current.get().app, "ensure_sync", None)
-    return function if ensure_sync is None else ensure_sync(function)
+    return current_app.ensure_sync(function)
 
 
 class View:

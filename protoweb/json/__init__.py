@@ -10,6 +10,7 @@ from __future__ import annotations
 import json as _json
 from typing import IO, TYPE_CHECKING, Any
 
+from ..context import _current
 from .provider import JSON_MIMETYPE, _default, dumps_json
 
 if TYPE_CHECKING:
@@ -17,8 +18,7 @@ if TYPE_CHECKING:
 
 
 def _current_app() -> Any:
-    from ..context import _current
-
+    """The current app, or ``None`` outside an app context."""
     context = _current.get(None)
     return None if context is None else context.app
 

@@ -199,5 +199,52 @@ def test_version_and_help_without_an_app(tmp_path):
     )
     helped = protoweb_command("--help", cwd=tmp_path)
     assert helped.returncode == 0 and helped.stderr == ""
-    for name in ("serve", "run", "routes", "repl", "export"):
+    for name in ("serve", "run", "shell", "routes", "repl", "export"):
         assert f"  {name} " in helped.stdout
+
+
+def test_app_cli_commands_through_the_test_cli_runner():
+    app = App("runner")
+    app.config["DATABASE"] = "x.db"
+
+    @app.cli.command("init-db")
+    @click.argument("name", default="main")
+    def init_db(name):
+        from protoweb import current_app
+
+        click.echo(f"{name} {current_app.config['DATABASE']}")
+
+    result = app.test_cli_runner().invoke(args=["init-db", "extra"])
+    assert result.exit_code == 0, result.output
+    assert result.output == "extra x.db\n"
+    result = app.test_cli_runner().invoke(cli, ["routes"])
+    assert "static" in result.output
+
+
+def test_shell_runs_python_in_the_app_context(tmp_path):
+    write(
+        tmp_path,
+        "blogsite.py",
+        """
+        from protoweb import App
+        app = App(__name__)
+
+        @app.shell_context_processor
+        def extra():
+            return {"answer": 42}
+        """,
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("PYTHONSTARTUP", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "protoweb", "--app", "blogsite:app", "shell"],
+        input="print(app.name, answer, g is not None)\n",
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "blogsite 42 True" in result.stdout
+    assert "App: blogsite" in result.stderr

@@ -189,3 +189,29 @@ def test_config_attribute_reads_and_writes_a_key():
     assert holder.config["SECRET_KEY"] == "s" == holder.secret_key
     assert holder.lifetime == 5
     assert isinstance(Holder.secret_key, ConfigAttribute)
+
+
+def test_form_limits_from_the_config_as_flask(app, client):
+    import flask
+
+    theirs = flask.Flask("theirs")
+    for peer, req in ((app, request), (theirs, flask.request)):
+        peer.config.update(MAX_FORM_MEMORY_SIZE=10, MAX_FORM_PARTS=2)
+
+        def form(req=req):
+            return str(len(req.form))
+
+        peer.add_url_rule("/form", "form", form, methods=["POST"])
+    for peer in (app, theirs):
+        test = peer.test_client()
+        assert test.post("/form", data={"a": "1", "b": "2"}).text == "2"
+        long_field = test.post(
+            "/form", data={"a": "x" * 11}, content_type="multipart/form-data"
+        )
+        assert long_field.status_code == 413
+        many = test.post(
+            "/form",
+            data={"a": "1", "b": "2", "c": "3"},
+            content_type="multipart/form-data",
+        )
+        assert many.status_code == 413

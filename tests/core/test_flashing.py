@@ -108,3 +108,27 @@ def test_flash_without_a_secret_key_names_it(app, client):
     app.add_url_rule("/", "v", lambda: flash("x") or "no")
     with pytest.raises(RuntimeError, match="secret_key"):
         client.get("/")
+
+
+def test_message_flashed_signal_as_flask(pair):
+    import flask.signals
+
+    import protoweb.signals
+
+    received = []
+    for app, signal in (
+        (pair[0], protoweb.signals.message_flashed),
+        (pair[1], flask.signals.message_flashed),
+    ):
+
+        def record(sender, message, category, app=app):
+            received.append((sender is app, message, category))
+
+        with signal.connected_to(record, sender=app):
+            app.test_client().post("/login", data={"user": "bob"})
+    half = len(received) // 2
+    assert received[:half] == received[half:]
+    assert received[:half] == [
+        (True, "Unknown user <b>x</b>", "error"),
+        (True, "Try again", "message"),
+    ]

@@ -181,3 +181,14 @@ def test_a_registered_tag_is_used():
     with pytest.raises(KeyError, match="already registered"):
         serializer.register(TagComplex)
     serializer.register(TagComplex, force=True, index=0)
+
+
+def test_a_changed_provider_applies_to_dict_returns_at_once(app, client):
+    app.add_url_rule("/", "v", lambda: {"b": 1, "a": "é"})
+    assert client.get("/").data == b'{"a":"\\u00e9","b":1}\n'
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+    assert client.get("/").data == '{"b":1,"a":"é"}\n'.encode()
+    app.json = DefaultJSONProvider(app)
+    app.debug = True
+    assert client.get("/").data == b'{\n  "a": "\\u00e9",\n  "b": 1\n}\n'

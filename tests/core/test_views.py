@@ -164,3 +164,29 @@ def test_dispatch_request_must_be_implemented(app):
     app.add_url_rule("/", view_func=views.View.as_view("bare"))
     with pytest.raises(NotImplementedError):
         app.test_client().get("/")
+
+
+def test_async_methods_and_dispatch_are_awaited(app, client):
+    import asyncio
+
+    class Slow(views.MethodView):
+        async def get(self):
+            await asyncio.sleep(0)
+            return "awaited get"
+
+        def post(self):
+            return "plain post"
+
+    class AsyncDispatch(views.View):
+        init_every_request = False
+
+        async def dispatch_request(self, n):
+            await asyncio.sleep(0)
+            return {"n": n}
+
+    app.add_url_rule("/slow", view_func=Slow.as_view("slow"))
+    app.add_url_rule("/n/<int:n>", view_func=AsyncDispatch.as_view("n"))
+    assert client.get("/slow").text == "awaited get"
+    assert client.head("/slow").status_code == 200
+    assert client.post("/slow").text == "plain post"
+    assert client.get("/n/4").json == {"n": 4}
