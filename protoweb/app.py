@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager, nullcontext
+from datetime import timedelta
 from functools import cached_property
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
@@ -29,7 +30,7 @@ from werkzeug.wrappers import Response as _WerkzeugResponse
 from . import context as _context
 from .asyncio_bridge import async_to_sync, ensure_sync
 from .blueprints import Blueprint
-from .config import DEFAULT_CONFIG, Config
+from .config import DEFAULT_CONFIG, Config, ConfigAttribute, as_timedelta
 from .context import AppContext, AppCtxGlobals, RequestContext, _current
 from .hooks import PlanBook
 from .json.provider import DefaultJSONProvider, JSONProvider
@@ -891,6 +892,11 @@ class App(Scaffold):
         return namespace
 
     # Config shortcuts, testing and serving.
+
+    #: ``PERMANENT_SESSION_LIFETIME`` as a timedelta (settable, as in Flask).
+    permanent_session_lifetime = ConfigAttribute[timedelta | None](
+        "PERMANENT_SESSION_LIFETIME", get_converter=as_timedelta
+    )
 
     @property
     def secret_key(self) -> Any:
