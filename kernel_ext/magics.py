@@ -18,8 +18,6 @@ from IPython.core.magic import (
 )
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
-from protoweb import TemplateSyntaxError
-
 from . import verbs
 from .compiler import CellCompileError
 from .rules import RouteLineError, parse_route_words
@@ -102,7 +100,7 @@ class ProtowebMagics(Magics):
         args = parse_argstring(self.template, line)
         try:
             self.ext.session.define_template(args.name, cell)
-        except TemplateSyntaxError as error:
+        except ValueError as error:  # a TemplateSyntaxError, or a name outside
             raise UsageError(f"%%template: {error}") from None
 
     @no_var_expand
