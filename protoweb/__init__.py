@@ -10,6 +10,7 @@ from typing import Any
 
 from . import json as json
 from .app import App as App
+from .app import Flask as Flask
 from .blueprints import Blueprint as Blueprint
 from .config import Config as Config
 from .context import current_app as current_app
@@ -57,9 +58,6 @@ _SIGNALS = frozenset(
         "template_rendered",
     }
 )
-
-#: Flask's name for the app class, so ``from protoweb import Flask`` works.
-Flask = App
 
 __version__ = "0.1.0"
 

@@ -15,7 +15,9 @@ from contextlib import AbstractContextManager, nullcontext
 from datetime import timedelta
 from functools import cached_property
 from typing import IO, TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
 
+from jinja2 import Environment
 from werkzeug.exceptions import (
     Aborter,
     BadRequest,
@@ -32,9 +34,12 @@ from .asyncio_bridge import async_to_sync, ensure_sync
 from .blueprints import Blueprint
 from .config import DEFAULT_CONFIG, Config, ConfigAttribute, as_timedelta
 from .context import AppContext, AppCtxGlobals, RequestContext, _current
+from .environ_keys import ENVIRON_ENDPOINT, ENVIRON_EXCEPTION
 from .hooks import PlanBook
 from .json.provider import DefaultJSONProvider, JSONProvider
-from .registry import Registry, ViewFunctions
+from .listeners import Listeners
+from .registry import Registry, ViewFunctions, merge
+from .request_steps import RequestSteps
 from .responses import StartResponse, to_response, write_plain
 from .routing import (
     NO_ARGS,
@@ -53,7 +58,7 @@ from .trusted_hosts import check_trusted_host
 from .wrappers import Request, Response
 
 if TYPE_CHECKING:
-    from jinja2 import BaseLoader, Environment
+    from jinja2 import BaseLoader
 
     from .cli import AppGroup
     from .serving import LiveServer
@@ -66,12 +71,8 @@ ChangeListener = Callable[[str, str], None]
 #: errors itself); ``app.logger`` is Flask's, for the app's own messages.
 logger = logging.getLogger("protoweb.app")
 
-#: environ keys through which a request tells the dev tools what went wrong.
-ENVIRON_EXCEPTION = "protoweb.exception"
-ENVIRON_ENDPOINT = "protoweb.endpoint"
 
-
-class App(Scaffold):
+class App(RequestSteps, Scaffold):
     """A web app whose routes, templates and hooks can change while it serves.
 
     The arguments are Flask's:
@@ -114,6 +115,9 @@ class App(Scaffold):
     aborter_class = Aborter
     #: Options for the Jinja environment, read when it is made.
     jinja_options: dict[str, Any] = {}
+    #: The class of :attr:`jinja_env`.
+    jinja_environment = Environment
+
     #: The class of ``g`` (Flask's ``_AppCtxGlobals``).
     app_ctx_globals_class = AppCtxGlobals
     #: The class :meth:`test_client` makes (default: protoweb.testing.TestClient).
@@ -151,7 +155,7 @@ class App(Scaffold):
         self.aborter = self.aborter_class()
         self.subdomain_matching = subdomain_matching
         self.server: LiveServer | None = None
-        self._listeners: tuple[ChangeListener, ...] = ()
+        self._listeners: Listeners[[str, str]] = Listeners(_listener_failed)
         self.blueprints: dict[str, Blueprint] = {}
         self.blueprint_template_loaders: tuple[BaseLoader, ...] = ()
         self.url_build_error_handlers: list[
@@ -166,7 +170,7 @@ class App(Scaffold):
         self.view_functions = ViewFunctions(self)
         self.jinja_env = create_environment(self)
         self.templates = TemplateStore(self.jinja_env, self._template_changed)
-        self.jinja_env.loader = AppLoader(self)
+        self.jinja_env.loader = self.create_global_jinja_loader()
         self.static_files = StaticStore(self._static_changed)
         self._appcontext_teardowns: dict[str, Callable[..., Any]] = {}
         self._table = RouteTable(
@@ -229,8 +233,12 @@ class App(Scaffold):
     def make_config(self, instance_relative: bool = False) -> Config:
         """``app.config``: Flask's defaults, paths relative to :attr:`root_path`
         (or to :attr:`instance_path` with ``instance_relative_config``)."""
+        from .helpers import get_debug_flag
+
         root = self.instance_path if instance_relative else self.root_path
-        return self.config_class(root, dict(self.default_config))
+        defaults = dict(self.default_config)
+        defaults["DEBUG"] = get_debug_flag()
+        return self.config_class(root, defaults)
 
     def open_instance_resource(
         self, resource: str, mode: str = "rb", encoding: str | None = "utf-8"
@@ -300,7 +308,9 @@ class App(Scaffold):
             )
         if provide_automatic_options:
             method_set.add("OPTIONS")
-        compiled = compile_rule(rule, name, method_set, self.url_map, **options)
+        compiled = compile_rule(
+            rule, name, method_set, self.url_map, self.url_rule_class, **options
+        )
         self._add_compiled(compiled, view_func, provide_automatic_options)
 
     def _add_compiled(
@@ -334,6 +344,29 @@ class App(Scaffold):
     def endpoints(self) -> dict[str, Endpoint]:
         """The current endpoints by name (a snapshot)."""
         return dict(self._table.endpoints)
+
+    def endpoint_for_path(self, path: str, method: str | None = None) -> str | None:
+        """The endpoint that answers ``path``, or ``None`` when no route does.
+
+        Redirects the routing makes (``/items`` to ``/items/``) are followed. With
+        no ``method``, any method the path allows counts, GET first.
+        """
+        adapter = self.url_map.bind("localhost")
+        for _ in range(3):
+            wanted = method
+            if wanted is None:
+                allowed = list(adapter.allowed_methods(path))
+                named = [m for m in allowed if m not in ("HEAD", "OPTIONS")]
+                wanted = "GET" if "GET" in allowed else (named or allowed or ["GET"])[0]
+            try:
+                endpoint, _ = adapter.match(path, method=wanted)
+            except RequestRedirect as redirect:
+                path = urlsplit(redirect.new_url).path or "/"
+                continue
+            except HTTPException:
+                return None
+            return str(endpoint)
+        return None
 
     def register_blueprint(self, blueprint: Blueprint, **options: Any) -> None:
         """Register ``blueprint``'s routes, hooks, handlers and filters.
@@ -433,6 +466,14 @@ class App(Scaffold):
 
         return decorator
 
+    def _scopes(self) -> Mapping[str | None, Any]:
+        return merge(self._registry.layers)[1]
+
+    def create_global_jinja_loader(self) -> AppLoader:
+        """The Jinja loader of the app: ``app.templates``, its folder, then its
+        blueprints' folders."""
+        return AppLoader(self)
+
     def select_jinja_autoescape(self, filename: str | None) -> bool:
         """Whether a template is autoescaped: string templates and ``.html``,
         ``.htm``, ``.xml``, ``.xhtml``, ``.svg`` and ``.j2`` files."""
@@ -445,6 +486,8 @@ class App(Scaffold):
     def update_template_context(self, context: dict[str, Any]) -> None:
         """Add what the context processors return (the app's, then the request's
         blueprints'); the variables passed to the render win."""
+        if not self._table.context_processors:
+            return
         current = _current.get(None)
         if current is not None and current.app is self:
             name = getattr(current, "endpoint", None)
@@ -469,17 +512,13 @@ class App(Scaffold):
 
     def add_change_listener(self, listener: ChangeListener) -> None:
         """Call ``listener(kind, name)`` after every change (route, template, ...)."""
-        self._listeners = (*self._listeners, listener)
+        self._listeners.add(listener)
 
     def remove_change_listener(self, listener: ChangeListener) -> None:
-        self._listeners = tuple(x for x in self._listeners if x != listener)
+        self._listeners.remove(listener)
 
     def _changed(self, kind: str, name: str) -> None:
-        for listener in self._listeners:
-            try:
-                listener(kind, name)
-            except Exception:
-                logger.exception("change listener %r failed", listener)
+        self._listeners.notify(kind, name)
 
     # Dispatch: the hot path. It reads the table once and builds nothing unasked.
 
@@ -513,8 +552,16 @@ class App(Scaffold):
                     args = NO_ARGS
                 else:
                     endpoint, args = self._match(context, environ, table)
-                rv = self._dispatch(context, endpoint, args)
-                if not endpoint.after and context._session is None and not extras:
+                if endpoint.direct:
+                    rv = endpoint.call(**args)
+                else:
+                    rv = self._dispatch(context, endpoint, args)
+                # (extras re-read: after_this_request may have just turned them on)
+                if (
+                    not endpoint.after
+                    and context._session is None
+                    and not _context.extras
+                ):
                     plain = write_plain(rv, environ, start_response, self)
                     if plain is not None:
                         return plain
@@ -553,10 +600,10 @@ class App(Scaffold):
             try:
                 context.url_adapter().match(return_rule=True)
             except HTTPException as redirect:
-                return table.unrouted, {"error": redirect}
+                return self._unrouted(context, table, redirect)
             raise
         except HTTPException as routing_error:
-            return table.unrouted, {"error": routing_error}
+            return self._unrouted(context, table, routing_error)
         endpoint = table.endpoints[rule.endpoint]
         context.url_rule = rule
         # One dict: what URL value preprocessors change is what the view gets.
@@ -566,6 +613,15 @@ class App(Scaffold):
             return endpoint.answering(self._default_options), NO_ARGS
         return endpoint, view_args
 
+    @staticmethod
+    def _unrouted(
+        context: RequestContext, table: RouteTable, error: HTTPException
+    ) -> tuple[Endpoint, Mapping[str, Any]]:
+        """No route: the app's own hooks run, then ``error`` is raised."""
+        if table.unrouted.prepare:  # hooks may look at request.routing_exception
+            context.request.routing_exception = error
+        return table.unrouted, {"error": error}
+
     def _dispatch(
         self, context: RequestContext, endpoint: Endpoint, args: Mapping[str, Any]
     ) -> Any:
@@ -574,6 +630,8 @@ class App(Scaffold):
             early = self._preprocess(context, endpoint)
             if early is not None:
                 return early
+            if context.endpoint is not None:
+                args = context.view_args  # as the URL value preprocessors left it
         if endpoint.takes_request:
             return endpoint.call(request=context.request, **args)
         return endpoint.call(**args)
@@ -698,7 +756,7 @@ class App(Scaffold):
             except Exception:
                 logger.exception("teardown_request hook %r failed", hook)
 
-    def _default_options(self) -> _WerkzeugResponse:
+    def _default_options(self, **_: Any) -> _WerkzeugResponse:
         return self.make_default_options_response()
 
     def make_default_options_response(self) -> _WerkzeugResponse:
@@ -723,27 +781,10 @@ class App(Scaffold):
 
     # Flask's request steps, for code that calls them inside a request context.
 
-    def _current_endpoint(self) -> Endpoint:
-        context = _current.get()
-        endpoint = context.table.endpoints.get(getattr(context, "endpoint", "") or "")
-        return endpoint if endpoint is not None else context.table.unrouted
-
-    def preprocess_request(self) -> Any:
-        """Run the URL value preprocessors and before-request hooks of the current
-        request; a value one returns is returned."""
-        context = _current.get()
-        return self._preprocess(context, self._current_endpoint())  # type: ignore
-
-    def process_response(self, response: _WerkzeugResponse) -> _WerkzeugResponse:
-        """Run the after-request hooks of the current request on ``response``."""
-        for hook in self._current_endpoint().after:
-            response = hook(response)
-        return response
-
     def do_teardown_request(self, exc: BaseException | None = None) -> None:
         """Run the teardown-request hooks of the current request and send
         ``request_tearing_down``; called when a request context ends."""
-        self._run_teardown(self._current_endpoint(), exc)
+        self._run_teardown(self._step_context()[1], exc)
         signals = _context.signals
         if signals is not None:
             signals.request_tearing_down.send(
@@ -761,6 +802,12 @@ class App(Scaffold):
             }
         self._changed("hook", endpoint_from_view(f))
         return f
+
+    @property
+    def teardown_appcontext_funcs(self) -> tuple[Callable[..., Any], ...]:
+        """The :meth:`teardown_appcontext` functions, in registration order (a
+        snapshot: register with the decorator, which replaces by name)."""
+        return tuple(self._appcontext_teardowns.values())
 
     def has_appcontext_teardown(self) -> bool:
         """Whether any :meth:`teardown_appcontext` function is registered."""
@@ -794,7 +841,8 @@ class App(Scaffold):
         context = RequestContext(self, table, environ)
         try:
             rule, args = context.url_adapter().match(return_rule=True)
-        except HTTPException:
+        except HTTPException as error:
+            context.request.routing_exception = error
             return context
         context.url_rule = rule
         context.view_args = dict(args)
@@ -984,10 +1032,13 @@ class App(Scaffold):
         Werkzeug's ``run_simple`` (``threaded``, ``ssl_context``, ...).
         Production deployments use any WSGI server with ``app`` as the callable.
         """
+        from .helpers import get_debug_flag, get_load_dotenv
         from .serving.live_server import run_simple
 
-        if load_dotenv:
+        if get_load_dotenv(load_dotenv):
             _load_dotenv()
+            if "FLASK_DEBUG" in os.environ:
+                self.debug = get_debug_flag()
         if debug is not None:
             self.debug = bool(debug)
         server_name = self.config.get("SERVER_NAME") or ""
@@ -1011,3 +1062,11 @@ def _load_dotenv() -> None:
         path = dotenv.find_dotenv(name, usecwd=True)
         if path:
             dotenv.load_dotenv(path, encoding="utf-8")
+
+
+#: Flask's name for the app class (``from protoweb.app import Flask``).
+Flask = App
+
+
+def _listener_failed(listener: Callable[..., object], error: Exception) -> None:
+    logger.error("change listener %r failed", listener, exc_info=error)

@@ -286,7 +286,8 @@ class RequestContext(AppContext):
 
     @property
     def flashes(self) -> list[tuple[str, str]] | None:
-        """The flashed messages taken from the session in this request, if any."""
+        """The flashed messages taken from the session in this request, if any
+        (kept by :func:`~protoweb.get_flashed_messages`)."""
         try:
             return self._flashes
         except AttributeError:
@@ -314,9 +315,12 @@ class RequestContext(AppContext):
     def copy(self) -> RequestContext:
         """A context for the same request, request object and session (to push in
         another thread or greenlet)."""
-        return type(self)(
+        copy = type(self)(
             self.app, self.table, self.environ, self._request, self._session
         )
+        copy.endpoint, copy.view_args = self.endpoint, self.view_args
+        copy.url_rule = self.url_rule
+        return copy
 
     def push(self) -> None:
         """Make this the current context; it shares ``g`` with an app context of

@@ -152,3 +152,4 @@ def send_from_directory(
     return werkzeug.utils.send_from_directory(
         directory, path, **_send_file_options(**kwargs)
     )
+

@@ -12,6 +12,7 @@ keeps the matcher and only rewires the endpoints.
 from __future__ import annotations
 
 import inspect
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +31,7 @@ NO_ARGS: Mapping[str, Any] = {}
 class Route:
     """What was registered for one endpoint: its view (maybe not yet) and rules."""
 
-    __slots__ = ("name", "view", "rules", "auto_options")
+    __slots__ = ("name", "view", "rules", "auto_options", "takes_request", "_call")
 
     def __init__(
         self,
@@ -43,10 +44,27 @@ class Route:
         self.view = view
         self.rules = rules
         self.auto_options = auto_options
+        self.takes_request = _takes_request(view)
+        self._call: ViewFunc | None = None
+
+    def call(self, wrap: Callable[[ViewFunc], ViewFunc]) -> ViewFunc:
+        """What a request calls: the view through ``wrap`` (the app's
+        ``ensure_sync``), worked out once per route."""
+        call = self._call
+        if call is None:
+            view = self.view
+            call = self._call = (
+                wrap(view) if view is not None else _missing_view(self.name)
+            )
+        return call
 
     def with_rule(self, rule: Rule) -> Route:
         """A copy that also answers ``rule``."""
-        return Route(self.name, self.view, (*self.rules, rule), self.auto_options)
+        copy = Route.__new__(Route)
+        copy.name, copy.view, copy.rules = self.name, self.view, (*self.rules, rule)
+        copy.auto_options, copy.takes_request = self.auto_options, self.takes_request
+        copy._call = self._call
+        return copy
 
     def with_view(self, view: ViewFunc | None) -> Route:
         """A copy with another view."""
@@ -73,6 +91,7 @@ class Endpoint:
         "auto_options",
         "plan",
         "prepare",
+        "direct",
         "after",
         "teardown",
     )
@@ -83,16 +102,18 @@ class Endpoint:
         self.call = call
         self.rules = route.rules
         self.auto_options = route.auto_options
-        self.takes_request = _takes_request(route.view)
+        self.takes_request = route.takes_request
         self.plan = plan
         self.prepare = bool(plan.preprocess or plan.before)
+        #: Called as ``call(**view_args)``, with no hooks before it.
+        self.direct = not (self.prepare or self.takes_request)
         self.after = plan.after
         self.teardown = plan.teardown
 
     def answering(self, call: ViewFunc) -> Endpoint:
         """A copy whose view is ``call()`` (the automatic ``OPTIONS`` answer)."""
-        copy = Endpoint(Route(self.name, self.view, self.rules, False), call, self.plan)
-        copy.takes_request = False
+        copy = Endpoint(Route(self.name, None, self.rules, False), call, self.plan)
+        copy.view = self.view
         return copy
 
     @property
@@ -182,6 +203,7 @@ def compile_rule(
     endpoint: str,
     methods: Iterable[str] | None,
     url_map: Map | None = None,
+    rule_class: type[Rule] = Rule,
     **options: Any,
 ) -> Rule:
     """Parse and compile one rule, raising :class:`ValueError` on a bad one.
@@ -191,11 +213,12 @@ def compile_rule(
     :param methods: the HTTP methods it allows (HEAD comes with GET).
     :param url_map: the map whose converters and settings apply (the app's
         ``url_map``); a plain default map if not given.
+    :param rule_class: the class of the rule (the app's ``url_rule_class``).
     """
     if not isinstance(rule, str) or not rule.startswith("/"):
         raise ValueError(f"route {rule!r} is not a valid rule: it must start with '/'")
     try:
-        compiled = Rule(rule, endpoint=endpoint, methods=methods, **options)
+        compiled = rule_class(rule, endpoint=endpoint, methods=methods, **options)
     except (ValueError, LookupError, SyntaxError, TypeError) as error:
         raise ValueError(f"route {rule!r} is not a valid rule: {error}") from None
     return bind_rule(compiled, url_map)
@@ -207,7 +230,16 @@ def bind_rule(rule: Rule, url_map: Map | None = None) -> Rule:
         rule.bind(url_map if url_map is not None else _DEFAULT_MAP)
     except (ValueError, LookupError, SyntaxError) as error:
         raise ValueError(f"route {rule.rule!r} is not a valid rule: {error}") from None
+    rule._protoweb_order = next(_ORDER)  # type: ignore[attr-defined]
     return rule
+
+
+_ORDER = itertools.count()
+
+
+def registration_order(rule: Rule) -> int:
+    """When ``rule`` was compiled: rules are matched in this order."""
+    return getattr(rule, "_protoweb_order", 0)
 
 
 _DEFAULT_MAP = Map(strict_slashes=True, merge_slashes=True)
@@ -280,6 +312,7 @@ class RouteTable:
         "matcher",
         "by_host",
         "unrouted",
+        "context_processors",
         "_rules",
     )
 
@@ -296,7 +329,15 @@ class RouteTable:
     ) -> None:
         self.routes = routes
         self.plans = plans
-        rules = tuple(rule for route in routes.values() for rule in route.rules)
+        # Registration order, as in Flask: of two rules for the same URL the one
+        # registered first answers (a blueprint's view before a later view-less
+        # ``app.add_url_rule("/", endpoint="index")``).
+        rules = tuple(
+            sorted(
+                (rule for route in routes.values() for rule in route.rules),
+                key=registration_order,
+            )
+        )
         if previous is not None and _same_rules(previous._rules, rules):
             self.map = previous.map
         else:
@@ -308,15 +349,14 @@ class RouteTable:
         endpoints: dict[str, Endpoint] = {}
         static: dict[str, dict[str, tuple[Endpoint, Rule]]] = {}
         for name, route in routes.items():
-            call = wrap(route.view) if route.view is not None else _missing_view(name)
             plan = plans(blueprint_of(name))
-            endpoint = endpoints[name] = Endpoint(route, call, plan)
-            for rule in route.rules:
-                if _is_static(rule) and rule.methods:
-                    by_method = static.setdefault(_wsgi_path(rule.rule), {})
-                    for method in rule.methods:
-                        if method != "OPTIONS":
-                            by_method.setdefault(method, (endpoint, rule))
+            endpoints[name] = Endpoint(route, route.call(wrap), plan)
+        for rule in rules:
+            if _is_static(rule) and rule.methods:
+                by_method = static.setdefault(_wsgi_path(rule.rule), {})
+                for method in rule.methods:
+                    if method != "OPTIONS":
+                        by_method.setdefault(method, (endpoints[rule.endpoint], rule))
         self.endpoints: Mapping[str, Endpoint] = endpoints
         #: Hosts and subdomains need the request's host to match: no fast path.
         self.by_host = self.map.host_matching or any(r.subdomain for r in rules)
@@ -326,6 +366,11 @@ class RouteTable:
         self.matcher = self.map.bind("localhost")
         self.unrouted = Endpoint(
             Route("", None, (), False), _raise_routing_error, plans(None)
+        )
+        #: Whether any render has context processors to run.
+        self.context_processors = any(
+            endpoint.plan.context_processors
+            for endpoint in (self.unrouted, *endpoints.values())
         )
 
     def __len__(self) -> int:

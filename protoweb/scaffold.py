@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import timedelta
+from types import MappingProxyType
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from jinja2 import FileSystemLoader
@@ -289,6 +290,63 @@ class Scaffold:
         """Remove the handler for a code or exception class."""
         code, cls = self.hooks.remove_error_handler(code_or_exception)
         self._registered("errorhandler", str(code or cls.__name__))
+
+    # Flask's hook tables, read-only: {None or blueprint name: (functions...)}.
+
+    def _scopes(self) -> Mapping[str | None, Hooks]:
+        """The hooks by scope (``None``: this app or blueprint itself)."""
+        return {None: self.hooks}
+
+    def _table_of(self, kind: str) -> Mapping[str | None, tuple[Any, ...]]:
+        return MappingProxyType(
+            {
+                scope: tuple(hooks.of(kind))
+                for scope, hooks in self._scopes().items()
+                if hooks.funcs[kind]
+            }
+        )
+
+    @property
+    def before_request_funcs(self) -> Mapping[str | None, tuple[Any, ...]]:
+        """The before-request hooks by scope (read-only; use the decorators)."""
+        return self._table_of("before_request")
+
+    @property
+    def after_request_funcs(self) -> Mapping[str | None, tuple[Any, ...]]:
+        """The after-request hooks by scope (read-only)."""
+        return self._table_of("after_request")
+
+    @property
+    def teardown_request_funcs(self) -> Mapping[str | None, tuple[Any, ...]]:
+        """The teardown-request hooks by scope (read-only)."""
+        return self._table_of("teardown_request")
+
+    @property
+    def template_context_processors(self) -> Mapping[str | None, tuple[Any, ...]]:
+        """The context processors by scope (read-only)."""
+        return self._table_of("context_processor")
+
+    @property
+    def url_value_preprocessors(self) -> Mapping[str | None, tuple[Any, ...]]:
+        """The URL value preprocessors by scope (read-only)."""
+        return self._table_of("url_value_preprocessor")
+
+    @property
+    def url_default_functions(self) -> Mapping[str | None, tuple[Any, ...]]:
+        """The URL defaults functions by scope (read-only)."""
+        return self._table_of("url_defaults")
+
+    @property
+    def error_handler_spec(
+        self,
+    ) -> Mapping[str | None, Mapping[int | None, Mapping[type, Any]]]:
+        """The error handlers by scope, then code (``None`` for a class), then
+        exception class, as Flask files them (read-only)."""
+        spec: dict[str | None, dict[int | None, dict[type, Any]]] = {}
+        for scope, hooks in self._scopes().items():
+            for (code, cls), handler in hooks.error_handlers.items():
+                spec.setdefault(scope, {}).setdefault(code, {})[cls] = handler
+        return MappingProxyType(spec)
 
     def handlers(self) -> dict[str, tuple[Callable[..., Any], ...]]:
         """The hooks and error handlers registered here, by kind (a snapshot)."""

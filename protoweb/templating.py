@@ -134,6 +134,10 @@ class AppLoader(BaseLoader):
         return sorted(names)
 
 
+#: Flask's name for the app's loader.
+DispatchingJinjaLoader = AppLoader
+
+
 def create_environment(app: App) -> Environment:
     """The app's Jinja2 environment, with Flask's template globals."""
     from .context import g, request, session
@@ -141,7 +145,7 @@ def create_environment(app: App) -> Environment:
     from .urls import url_for
 
     options = {"autoescape": autoescape, "auto_reload": True, **app.jinja_options}
-    environment = Environment(**options)
+    environment = app.jinja_environment(**options)
     environment.globals.update(
         url_for=url_for,
         get_flashed_messages=get_flashed_messages,

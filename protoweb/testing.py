@@ -113,7 +113,11 @@ class TestClient(Client):
         self._add_cookies_to_wsgi(ctx.environ)
         interface = app.session_interface
         with ctx:
-            session = _context.open_session(app, ctx.request)
+            session = interface.open_session(app, ctx.request)
+        if session is None:
+            raise RuntimeError(
+                "Session backend did not open a session (is app.secret_key set?)."
+            )
         yield session
         if interface.is_null_session(session):
             return

@@ -93,3 +93,5 @@ ErrorHandlerCallable = Union[
     Callable[[Any], Awaitable[ResponseReturnValue]],
 ]
 ShellContextProcessorCallable = Callable[[], dict[str, Any]]
+#: Flask keeps this name although ``before_first_request`` is gone.
+BeforeFirstRequestCallable = Union[Callable[[], None], Callable[[], Awaitable[None]]]

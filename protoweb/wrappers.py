@@ -8,6 +8,7 @@ from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
 if TYPE_CHECKING:
+    from werkzeug.exceptions import HTTPException
     from werkzeug.routing import Rule
 
 
@@ -22,6 +23,8 @@ class Request(_WerkzeugRequest):
     endpoint: str | None = None
     url_rule: Rule | None = None
     view_args: dict[str, Any] | None = None
+    #: The error routing gave this request (a 404, 405 or redirect), if any.
+    routing_exception: HTTPException | None = None
 
     @property
     def blueprint(self) -> str | None:

@@ -199,3 +199,25 @@ def test_contextvars_reach_the_coroutine_on_a_helper_thread(tmp_path):
             return run_coroutine(read())
 
     assert asyncio.run(main()) == ("ctxvars", "/p")
+
+
+def test_a_stream_closed_early_closes_the_async_generator():
+    """A client that goes away mid-stream: the generator's ``finally`` runs."""
+    from protoweb.asyncio_bridge import iterate_async
+
+    closed = []
+
+    async def chunks():
+        try:
+            for n in range(10):
+                yield n
+        finally:
+            await asyncio.sleep(0)
+            closed.append(True)
+
+    stream = iterate_async(chunks())
+    assert (next(stream), next(stream)) == (0, 1)
+    stream.close()
+    assert closed == [True]
+    with pytest.raises(StopIteration):
+        next(stream)

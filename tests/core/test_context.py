@@ -342,3 +342,21 @@ def test_popping_the_wrong_context_is_an_error(tmp_path):
     first.pop()
     with pytest.raises(RuntimeError, match="more often than pushed"):
         first.pop()
+
+
+def test_teardown_appcontext_is_replaced_by_name(tmp_path):
+    app = App("replace", root_path=str(tmp_path))
+    calls = []
+
+    @app.teardown_appcontext
+    def close_db(error):
+        calls.append("first")
+
+    @app.teardown_appcontext  # the cell that defines it is run again
+    def close_db(error):  # noqa: F811
+        calls.append("second")
+
+    with app.app_context():
+        pass
+    assert calls == ["second"]
+    assert len(app.teardown_appcontext_funcs) == 1

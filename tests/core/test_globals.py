@@ -3,9 +3,11 @@ contexts themselves, with Flask's meaning (each scenario also runs on Flask)."""
 
 from __future__ import annotations
 
+import flask.ctx
 import flask.globals
 import pytest
 
+import protoweb.ctx
 import protoweb.globals
 from protoweb import App, current_app, g
 
@@ -15,6 +17,16 @@ def test_the_module_has_flasks_public_names():
     public -= {"annotations", "t", "LocalProxy", "ContextVar", "TYPE_CHECKING"}
     missing = {name for name in public if not hasattr(protoweb.globals, name)}
     assert not missing
+
+
+def test_protoweb_ctx_has_what_flask_ctx_defines():
+    defined = {
+        name
+        for name, value in vars(flask.ctx).items()
+        if getattr(value, "__module__", None) == "flask.ctx"
+    }
+    assert defined >= {"AppContext", "RequestContext", "_AppCtxGlobals"}
+    assert {name for name in defined if not hasattr(protoweb.ctx, name)} == set()
 
 
 def test_g_is_a_namespace_with_dict_methods(fw, tmp_path):

@@ -83,6 +83,13 @@ def test_session_transaction_needs_cookies(fw, tmp_path):
             pass
 
 
+def test_session_transaction_needs_a_secret_key(fw, tmp_path):
+    client = fw.app(tmp_path).test_client()
+    with pytest.raises(RuntimeError, match="Session backend did not open a session"):
+        with client.session_transaction():
+            pass
+
+
 def test_follow_redirects(fw, tmp_path):
     client = make_app(fw, tmp_path).test_client()
     client.post("/login/ann")

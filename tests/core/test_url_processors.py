@@ -130,3 +130,26 @@ def test_replaced_url_processors_are_used_by_the_next_request(app, client):
         values.setdefault("version", "app")
 
     assert client.get("/y/where").text == "Y /app/where"  # the app's run first
+
+
+def test_a_preprocessor_may_add_view_arguments_on_a_static_rule():
+    def scenario(fw):
+        app = fw.Flask("twin")
+
+        @app.url_value_preprocessor
+        def add(endpoint, values):
+            if values is not None and endpoint == "hello":
+                values["who"] = "world"
+
+        @app.route("/hello")
+        def hello(who):
+            return f"hello {who}"
+
+        @app.route("/plain", methods=["GET", "POST"])
+        def plain():
+            return "plain"
+
+        client = app.test_client()
+        return answers(client, "/hello") + [(client.options("/plain").status_code, "")]
+
+    assert same(scenario) == [(200, "hello world"), (200, "")]

@@ -1,5 +1,7 @@
 """Sessions seen from the outside, through the live server: ``Vary: Cookie`` and
 expiry on the server side, as Flask does (issue 11, finding 6).
+
+The core has both since issue 10's sessions.
 """
 
 from __future__ import annotations
