@@ -90,11 +90,25 @@ def export_source(spec: RouteSpec, body: str) -> str:
 
 
 def _references_global(tree: ast.Module, name: str, params: tuple[str, ...]) -> bool:
+    """Whether the body reads the global ``name`` (a name it also binds is local)."""
     if name in params:
         return False
-    return any(
-        isinstance(node, ast.Name) and node.id == name for node in ast.walk(tree)
-    )
+    reads = binds = declared_global = False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id == name:
+            if isinstance(node.ctx, ast.Load):
+                reads = True
+            else:
+                binds = True
+        elif isinstance(node, ast.Global | ast.Nonlocal) and name in node.names:
+            declared_global = True
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            binds = binds or node.name == name
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            for alias in node.names:
+                bound = alias.asname or alias.name.split(".")[0]
+                binds = binds or bound == name
+    return reads and (declared_global or not binds)
 
 
 def compile_view(

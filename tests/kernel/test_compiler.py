@@ -102,6 +102,11 @@ def test_a_view_named_like_a_global_it_uses_is_flagged() -> None:
     assert not build("/notes", "'x'").shadowed_global
 
 
+def test_a_view_that_only_binds_a_local_of_its_own_name_is_not_flagged() -> None:
+    assert not build("/entries", "entries = [1, 2]\nentries").shadowed_global
+    assert not build("/entries", "import entries\nentries").shadowed_global
+
+
 class _RecordingApp:
     def route(self, rule: str, methods: list[str]):
         return lambda function: function
