@@ -121,7 +121,8 @@ class ViewOutputs:
             weakref.WeakKeyDictionary()
         )
         self._serving: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
-        self._in_flight: list[ViewOutput] = []
+        #: Requests being answered, each with the threads alive when it began.
+        self._in_flight: list[tuple[ViewOutput, set[threading.Thread]]] = []
 
     @property
     def installed(self) -> bool:
@@ -182,8 +183,9 @@ class ViewOutputs:
         self._serving.add(thread)
         self._spawned.pop(thread, None)
         before = set(threading.enumerate())
+        flight = (entry, before)
         with self._lock:
-            self._in_flight.append(entry)
+            self._in_flight.append(flight)
         token = _current.set(entry)
         try:
             if path == FAVICON:
@@ -192,7 +194,7 @@ class ViewOutputs:
         finally:
             _current.reset(token)
             with self._lock:
-                self._in_flight.remove(entry)
+                self._in_flight.remove(flight)
             for started in threading.enumerate():
                 if started not in before and started not in self._serving:
                     self._spawned.setdefault(started, entry)
@@ -207,10 +209,12 @@ class ViewOutputs:
             return None
         entry = self._spawned.get(thread)
         if entry is None and self._in_flight:
+            # a thread started while a request was being answered, by its view
             with self._lock:
-                entry = self._in_flight[-1] if self._in_flight else None
-            if entry is not None:
-                self._spawned[thread] = entry
+                for candidate, before in reversed(self._in_flight):
+                    if thread not in before:
+                        entry = self._spawned[thread] = candidate
+                        break
         return entry
 
     def written(self, entry: ViewOutput, text: str) -> None:
