@@ -172,6 +172,8 @@ def test_rerunning_a_route_cell_reloads_the_preview(
     notebook = session.notebook
     route_cell = notebook.append_and_run(live_route("first"))
     show_cell = notebook.append_and_run("%protoweb show /e2e/live")
+    # the preview is a lazy iframe: it loads once it is on screen
+    notebook.output(show_cell).scroll_into_view_if_needed()
     heading = notebook.output(show_cell).frame_locator("iframe").locator("#version")
     expect(heading).to_have_text("first")
     iframe = notebook.output(show_cell).locator("iframe")
