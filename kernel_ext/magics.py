@@ -18,8 +18,6 @@ from IPython.core.magic import (
 )
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
-from protoweb import TemplateSyntaxError
-
 from . import verbs
 from .compiler import CellCompileError
 from .rules import RouteLineError, parse_route_words
@@ -103,7 +101,7 @@ class ProtowebMagics(Magics):
         existed = args.name in self.ext.session.app.templates
         try:
             self.ext.session.define_template(args.name, cell)
-        except TemplateSyntaxError as error:
+        except ValueError as error:  # a TemplateSyntaxError, or a name outside
             raise UsageError(f"%%template: {error}") from None
         print(f"{'~' if existed else '+'}template {args.name}")
 

@@ -139,7 +139,11 @@ class Session:
             self.server = self.app.server
             return self.server, None
         if self.server is None:
-            self.server = LiveServer(self.app, port=_env_port() or 0)
+            self.server = LiveServer(
+                self.app,
+                port=_env_port() or 0,
+                allowed_hosts=public_url.jupyter_server_hosts(),
+            )
         if port is not None:
             self.server.port = port
         warning = None

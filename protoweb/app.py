@@ -23,6 +23,7 @@ from .routing import Endpoint, RouteTable, ViewFunc, compile_rule
 from .sessions import CookieSessionInterface
 from .static import StaticStore, serve_static
 from .templating import AppLoader, TemplateStore, create_environment
+from .trusted_hosts import check_trusted_host
 from .wrappers import Request, Response
 
 if TYPE_CHECKING:
@@ -301,6 +302,8 @@ class App:
     def _dispatch(
         self, context: RequestContext, environ: dict[str, Any], table: RouteTable
     ) -> Any:
+        if (trusted := self.config.get("TRUSTED_HOSTS")) is not None:
+            check_trusted_host(environ, trusted)
         path = environ.get("PATH_INFO") or "/"
         method = environ["REQUEST_METHOD"]
         by_method = table.static.get(path)

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import BaseLoader, Environment, FileSystemLoader, TemplateNotFound
 from jinja2 import TemplateSyntaxError as _JinjaSyntaxError
 
+from .file_names import check_relative_name
+
 if TYPE_CHECKING:
     from .app import App
 
@@ -38,6 +40,7 @@ class TemplateStore(MutableMapping[str, str]):
         self._on_change = on_change
 
     def __setitem__(self, name: str, source: str) -> None:
+        name = check_relative_name(name, "template")
         if not isinstance(source, str):
             raise TypeError(
                 f"template {name!r} must be a str, not {type(source).__name__}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
@@ -17,6 +17,25 @@ logger = logging.getLogger("protoweb.devtools")
 
 #: Bodies longer than this are not kept (the record says so).
 BODY_LIMIT = 64 * 1024
+#: A record keeps at most this many bytes of request headers (names and values);
+#: the value that crosses it is cut, and the headers after it are dropped.
+HEADER_BYTES_LIMIT = 16 * 1024
+
+Headers = tuple[tuple[str, str], ...]
+
+
+def capped_headers(headers: Iterable[tuple[str, str]]) -> Headers:
+    """``headers`` up to :data:`HEADER_BYTES_LIMIT` bytes, so that a request with
+    megabytes of headers leaves a small record."""
+    kept = tuple(headers)
+    total = 0
+    for index, (name, value) in enumerate(kept):
+        total += len(name) + len(value)
+        if total > HEADER_BYTES_LIMIT:
+            room = max(0, len(value) - (total - HEADER_BYTES_LIMIT))
+            cut = sum(len(n) + len(v) for n, v in kept[index:]) - len(name) - room
+            return (*kept[:index], (name, f"{value[:room]}... ({cut:,} bytes cut)"))
+    return kept
 
 
 @dataclass(frozen=True)

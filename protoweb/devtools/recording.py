@@ -15,7 +15,7 @@ from typing import Any
 from ..app import ENVIRON_ENDPOINT
 from ..responses import StartResponse
 from ..serving.keepalive import ENVIRON_REQUEST_HEADERS
-from .log import BODY_LIMIT, RequestLog, RequestRecord
+from .log import BODY_LIMIT, RequestLog, RequestRecord, capped_headers
 from .traceback_page import format_traceback
 
 #: environ key -> header name ("" for keys that are not headers), filled as seen.
@@ -165,7 +165,9 @@ class Exchange:
             environ.get("PATH_INFO", ""),
             environ.get("QUERY_STRING", ""),
             environ.get(ENVIRON_ENDPOINT),
-            tuple(message.raw_items()) if message else request_headers(environ),
+            capped_headers(
+                message.raw_items() if message else request_headers(environ)
+            ),
             self.status,
             self.headers,
             self.content_type,

@@ -13,7 +13,7 @@ import keyword
 import os
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from .. import __version__
 from .errors import ExportError
 from .names import NOTEBOOK_MODULES
+from .replay import credential_variable
 from .targets import PROTOWEB, Target
 
 if TYPE_CHECKING:
@@ -192,15 +193,39 @@ pythonpath = ["."]
 """
 
 
-def _readme(name: str, target: Target, routes: list[Route], secret_key: bool) -> str:
+def _credentials_section(credentials: Sequence[str]) -> str:
+    """The README's word on the credentials the tests read from the environment."""
+    if not credentials:
+        return ""
+    rows = "".join(
+        f"| `{header}` | `{credential_variable(header)}` |\n" for header in credentials
+    )
+    return f"""
+The recorded requests carried credentials, which are not in this project: the
+tests send a placeholder instead, or the value of an environment variable when
+it is set:
+
+| header | environment variable |
+|---|---|
+{rows}"""
+
+
+def _readme(
+    name: str,
+    target: Target,
+    routes: list[Route],
+    secret_key: bool,
+    credentials: Sequence[str] = (),
+) -> str:
     table = "".join(
         f"| {', '.join(methods)} | `{rule}` | `{endpoint}` |\n"
         for rule, methods, endpoint in sorted(routes)
     )
     framework = "Flask" if target is not PROTOWEB else "protoweb"
     secret = (
-        "\nSet `SECRET_KEY` in the environment: the value from the notebook is only"
-        " a fallback for development.\n"
+        "\nSet `SECRET_KEY` in the environment: the app reads it from there only (the"
+        " notebook's key is not in this project), and using the session without it"
+        " is an error that says so. The tests set a test key of their own.\n"
         if secret_key
         else ""
     )
@@ -220,7 +245,7 @@ A {framework} app exported from a protoweb session.
 
 `tests/test_app.py` replays the requests made while prototyping, in order, and
 checks each answer (status, content type, body).
-
+{_credentials_section(credentials)}
 ## Deploy
 
     pip install -e ".[deploy]"
@@ -279,12 +304,16 @@ def project_files(
     static: Mapping[str, bytes],
     routes: list[Route],
     secret_key: bool = False,
+    credentials: Sequence[str] = (),
 ) -> dict[str, bytes]:
-    """Every file of the project but its tests, by path relative to DIR."""
+    """Every file of the project but its tests, by path relative to DIR.
+
+    :param credentials: names of the credential headers the tests send.
+    """
     description = f"The {name} app, exported from a protoweb session."
     files = {
         "pyproject.toml": _pyproject(name, requirements, description),
-        "README.md": _readme(name, target, routes, secret_key),
+        "README.md": _readme(name, target, routes, secret_key, credentials),
         f"{name}/__init__.py": _INIT.format(name=name),
         f"{name}/app.py": app_text,
         f"{name}/__main__.py": _MAIN.format(name=name),

@@ -13,12 +13,13 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..file_names import check_relative_name
 from ..routing import rule_methods
 from .app_module import render_app_module
 from .errors import DestinationNotEmptyError, ExportError
@@ -32,7 +33,7 @@ from .package import (
     package_name,
     project_files,
 )
-from .replay import ReplayRequest
+from .replay import ReplayRequest, credential_variable
 from .session import SessionSource
 from .slicing import slice_session
 from .targets import get_target
@@ -41,6 +42,7 @@ from .verify import calibrate, choose_cases, run_tests
 
 if TYPE_CHECKING:
     from ..app import App
+    from ..devtools.log import RequestRecord
 
 TESTS_FILE = "tests/test_app.py"
 
@@ -133,9 +135,36 @@ def _staging(dest: Path) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def inside(folder: Path, relative: str) -> Path:
+    """``folder / relative``, if that path stays inside ``folder``.
+
+    :raises ExportError: ``relative`` is not a plain relative path (``..``, an
+        absolute path, a backslash), or resolves (through a link) outside.
+    """
+    try:
+        check_relative_name(relative, "exported file")
+    except ValueError as error:
+        message = f"the export refuses to write {relative!r}: {error}"
+        raise ExportError(message) from None
+    path = folder / relative
+    root = folder.resolve()
+    if not path.resolve().is_relative_to(root):
+        raise ExportError(
+            f"the export refuses to write {relative!r}: it resolves outside {folder}"
+        )
+    return path
+
+
+def _check_paths(folders: Iterable[Path], files: Mapping[str, bytes]) -> None:
+    """Every path the export will write stays inside each of ``folders``."""
+    for folder in folders:
+        for relative in files:
+            inside(folder, relative)
+
+
 def _write(project: Path, files: Mapping[str, bytes]) -> None:
     for relative, data in files.items():
-        path = project / relative
+        path = inside(project, relative)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
 
@@ -148,9 +177,28 @@ def _move_into_place(project: Path, dest: Path, files: Mapping[str, bytes]) -> N
         shutil.move(str(project), str(dest))
         return
     for relative in files:
-        target = dest / relative
+        target = inside(dest, relative)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(project / relative), str(target))
+
+
+def recorded_credentials(records: Iterable[RequestRecord]) -> list[str]:
+    """The credential headers the recorded requests would send in the tests."""
+    names: dict[str, str] = {}
+    for record in records:
+        for header in ReplayRequest.from_record(record).credentials:
+            names.setdefault(header.lower(), header)
+    return sorted(names.values(), key=str.lower)
+
+
+def credentials_note(credentials: Sequence[str]) -> str:
+    """The report's line on the credentials left out of the export."""
+    variables = ", ".join(credential_variable(header) for header in credentials)
+    return (
+        f"credentials the recorded requests carried ({', '.join(credentials)}) are"
+        f" not in the export: the tests send placeholders, or {variables} when set"
+        " (see README.md)"
+    )
 
 
 def live_handlers(app: App) -> frozenset[str]:
@@ -208,6 +256,8 @@ def export_project(
     requirements = dependencies(module.modules, framework)
     routes = route_table(app)
     templates, static = app_templates(app), app_static_files(app)
+    secret_key = bool(app.config.get("SECRET_KEY"))
+    credentials = recorded_credentials(source.records)
     files = project_files(
         name=package,
         target=framework,
@@ -216,9 +266,11 @@ def export_project(
         templates=templates,
         static=static,
         routes=routes,
-        secret_key=bool(app.config.get("SECRET_KEY")),
+        secret_key=secret_key,
+        credentials=credentials,
     )
     files[TESTS_FILE] = b""
+    _check_paths([folder], files)
     _check_destination(folder, files, force)
     try:
         with _staging(folder) as staging:
@@ -229,7 +281,8 @@ def export_project(
                 return calibrate(project, package, framework, requests)
 
             items, warnings = choose_cases(source.records, replay, app.endpoints)
-            files[TESTS_FILE] = render_tests(package, items, routes).encode()
+            tests = render_tests(package, items, routes, secret_key=secret_key)
+            files[TESTS_FILE] = tests.encode()
             _write(project, {TESTS_FILE: files[TESTS_FILE]})
             passed = run_tests(project, framework)
             _move_into_place(project, folder, files)
@@ -246,6 +299,9 @@ def export_project(
         requirements=tuple(requirements),
         tests_passed=passed,
         left_out=tuple(i.describe() for i in items if isinstance(i, LeftOut)),
-        warnings=tuple([*piece.warnings, *module.warnings, *warnings]),
+        warnings=tuple(
+            [*piece.warnings, *module.warnings, *warnings]
+            + [credentials_note(credentials)] * bool(credentials)
+        ),
         seconds=time.perf_counter() - started,
     )

@@ -54,6 +54,9 @@ def child_environment(project: Path, target: Target) -> dict[str, str]:
     environment["PYTHONPATH"] = os.pathsep.join(paths)
     environment["PYTHONDONTWRITEBYTECODE"] = "1"
     environment["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    # The exported app reads its key from the environment only; the check is no
+    # deployment, so it signs with a key of its own when none is set.
+    environment.setdefault("SECRET_KEY", "export-check-only-key")
     for name in ("PYTHONSTARTUP", "PYTEST_ADDOPTS", "PYTHONINSPECT"):
         environment.pop(name, None)
     return environment
