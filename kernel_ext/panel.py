@@ -19,6 +19,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from . import panel_html, render
+from .favicon import FAVICON
 
 if TYPE_CHECKING:
     from protoweb.devtools.log import RequestRecord
@@ -33,8 +34,6 @@ REFRESH_DELAY = 0.05
 LATEST = 8
 #: Requests whose views' output the panel shows.
 LATEST_OUTPUTS = 3
-#: A browser asks for this by itself; the app's answer is not worth a warning.
-FAVICON = "/favicon.ico"
 
 
 def widgets_available(shell: Any) -> bool:

@@ -10,7 +10,8 @@ are wrapped (a plain Python stream wrapper, as ``contextlib.redirect_stdout``
 does): what a request thread writes, or a thread a view started, is kept with
 that request (:class:`ViewOutput`), and everything else goes to the kernel's own
 streams as before. Logging's default handler writes to ``sys.stderr``, so what a
-view logs is kept too.
+view logs is kept too. The same wrapper around the app answers a
+``/favicon.ico`` the app lacks quietly (:mod:`kernel_ext.favicon`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .favicon import FAVICON, quiet_favicon
+
 if TYPE_CHECKING:
     from protoweb import App
     from protoweb.devtools.log import RequestRecord
@@ -32,8 +35,6 @@ if TYPE_CHECKING:
 Wsgi = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 _MARKER = "__protoweb_thread_output__"
-#: Browsers ask for it on every visit; an app without one gets no 404 for it.
-FAVICON = "/favicon.ico"
 #: Characters of output kept per request (the rest is cut, and the cut said).
 OUTPUT_LIMIT = 64 * 1024
 #: Seconds a log record may start before the output's request (clock skew
@@ -242,25 +243,3 @@ class ViewOutputs:
                     return entry.text
         return ""
 
-
-def quiet_favicon(
-    inner: Wsgi, environ: dict[str, Any], start_response: Callable[..., Any]
-) -> Iterable[bytes]:
-    """``/favicon.ico``: the app's answer if it has one, else ``204 No Content``."""
-    answer: list[tuple[str, list[tuple[str, str]]]] = []
-
-    def keep(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-        answer.append((status, headers))
-        return lambda data: None
-
-    body = inner(environ, keep)
-    chunks = list(body)
-    close = getattr(body, "close", None)
-    if close is not None:
-        close()
-    status, headers = answer[-1] if answer else ("404 NOT FOUND", [])
-    if status.startswith("404"):
-        start_response("204 No Content", [("Content-Length", "0")])
-        return []
-    start_response(status, headers)
-    return chunks
