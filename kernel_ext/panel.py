@@ -184,14 +184,25 @@ class Panel:
         line = widgets.HTML()
         line.add_class("protoweb-cell-line")
         self.cell_lines[cell_id] = line
+        rows = render.route_rows(self.session.app, self.session)
         self._render_cell_line(
             cell_id,
             line,
-            render.route_rows(self.session.app, self.session),
+            rows,
             self._base_url(),
             self.session.log.records() if self.session.log is not None else [],
         )
-        display(line)
+        # where widgets do not render (a saved notebook's HTML, a text front
+        # end) the line's routes, not the widget's repr
+        mine = self._cell_rows(cell_id, rows)
+        text = "  ".join(f"{row.methods} {row.rule}" for row in mine)
+        bundle = {**(line._repr_mimebundle_() or {}), "text/plain": text}
+        display(bundle, raw=True)
+
+    def _cell_rows(self, cell_id: str, rows: list[RouteRow]) -> list[RouteRow]:
+        """The rows of the routes the cell ``cell_id`` owns."""
+        ownership = self.session.ownership
+        return [r for r in rows if ownership.cell_of(("route", r.endpoint)) == cell_id]
 
     def _render_cell_lines(self, rows: list[RouteRow], base_url: str) -> None:
         if not self.cell_lines:
@@ -209,8 +220,7 @@ class Panel:
         base_url: str,
         records: list[RequestRecord],
     ) -> None:
-        ownership = self.session.ownership
-        mine = [r for r in rows if ownership.cell_of(("route", r.endpoint)) == cell_id]
+        mine = self._cell_rows(cell_id, rows)
         if not mine:
             value = ""
         else:
