@@ -1,9 +1,9 @@
 """Following each cell run: what it defines, what it owns, how it changed the app.
 
 IPython's ``pre_run_cell``/``post_run_cell`` events and the app's change listener
-drive a :class:`CellRunTracker`, so that a cell owns what it defines, what it no
-longer defines is removed, and each run that changes the route table prints a
-one-line diff.
+drive a :class:`CellRunTracker`, so that each run is kept in the history, a cell
+owns what it defines, what it no longer defines is removed, and each run that
+changes the route table prints a one-line diff.
 """
 
 from __future__ import annotations
@@ -14,21 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from protoweb import App
 
-from .history import (
-    CellRun,
-    Definition,
-    SessionHistory,
-    function_source,
-    route_definition,
-)
-from .ownership import (
-    BUILTIN_ENDPOINTS,
-    Item,
-    TableSnapshot,
-    format_diff,
-    snapshot,
-    table_diff,
-)
+from .cells import cell_run
+from .history import CellHistory
+from .ownership import Item, TableSnapshot, format_diff, snapshot, table_diff
 
 if TYPE_CHECKING:
     from IPython.core.interactiveshell import ExecutionInfo, ExecutionResult
@@ -59,7 +47,6 @@ class CellRunState:
     before: TableSnapshot
     info_stored: bool = True
     defined: set[Item] = field(default_factory=set)
-    recorded: set[Item] = field(default_factory=set)
 
 
 class CellRunTracker:
@@ -67,7 +54,7 @@ class CellRunTracker:
 
     :param shell: the IPython shell.
     :param app: the app the cells define.
-    :param history: where executed cells, definitions and ownership are kept.
+    :param history: where executed cells, view sources and ownership are kept.
     :param notify: called after a run (or a change made outside one) changed the
         routes, templates or static files.
     """
@@ -76,7 +63,7 @@ class CellRunTracker:
         self,
         shell: Any,
         app: App,
-        history: SessionHistory,
+        history: CellHistory,
         notify: Callable[[], None],
     ) -> None:
         self.shell = shell
@@ -97,7 +84,8 @@ class CellRunTracker:
         stored = bool(info.store_history and not info.silent)
         self.run = CellRunState(cell_id, count, raw, snapshot(self.app), stored)
         if stored:
-            self.history.cells.append(CellRun(count, cell_id, raw))
+            transformer = getattr(self.shell, "input_transformer_manager", None)
+            self.history.cells.append(cell_run(raw, count, cell_id, transformer))
 
     def app_changed(self, kind: str, name: str) -> None:
         """App change listener: note what the running cell defines."""
@@ -110,11 +98,13 @@ class CellRunTracker:
         if not exists:
             self.history.ownership.forget(item)
             if kind == "route":
-                self.history.definitions.pop(name, None)
-            else:
-                self.history.assets.pop(item, None)
-        elif self.run is not None:
-            self.run.defined.add(item)
+                self.history.forget_route(name)
+        else:
+            if kind == "route":
+                count = self.run.execution_count if self.run else None
+                self.history.route_changed(name, count)
+            if self.run is not None:
+                self.run.defined.add(item)
         if self.run is None:
             self.notify()
 
@@ -140,7 +130,6 @@ class CellRunTracker:
         self.last_run = (run, success)
         if not success and run.execution_count:
             self.history.failed_cells.add(run.execution_count)
-        self._record_decorated_views(run)
         ownership = self.history.ownership
         if run.cell_id is not None:
             if success:
@@ -158,64 +147,19 @@ class CellRunTracker:
     def _renumber(self, run: CellRunState, final: int) -> None:
         """Give what the run recorded its final prompt number (IPython's own)."""
         provisional, run.execution_count = run.execution_count, final
-        cells = self.history.cells
-        for index in range(len(cells) - 1, -1, -1):
-            if cells[index].execution_count == provisional:
-                cells[index] = cells[index]._replace(execution_count=final)
+        history = self.history
+        for index in range(len(history.cells) - 1, -1, -1):
+            if history.cells[index].execution_count == provisional:
+                history.cells[index] = replace(
+                    history.cells[index], execution_count=final
+                )
                 break
-        definitions, assets = self.history.definitions, self.history.assets
-        for name, definition in list(definitions.items()):
-            if ("route", name) in run.recorded:
-                definitions[name] = _numbered(definition, provisional, final)
-        for item, definition in list(assets.items()):
-            if item in run.recorded:
-                assets[item] = _numbered(definition, provisional, final)
-
-    def _record_decorated_views(self, run: CellRunState) -> None:
-        """Record the source of views that an ordinary cell registered."""
-        code: str | None = None
-        endpoints = self.app.endpoints
-        for kind, name in sorted(run.defined):
-            if kind != "route" or (kind, name) in run.recorded:
-                continue
-            if name not in endpoints:
-                continue
-            if name in BUILTIN_ENDPOINTS:
-                continue
-            if code is None:
-                code = self._transformed(run.raw_cell)
-            endpoint = endpoints[name]
-            view_name = getattr(endpoint.view, "__name__", name)
-            self.history.definitions[name] = route_definition(
-                endpoint,
-                function_source(code, view_name),
-                run.cell_id,
-                run.execution_count,
-            )
-        for kind, name in run.defined:
-            if kind != "route" and (kind, name) not in run.recorded:
-                self._record_asset_from_app(kind, name, run)
-
-    def _record_asset_from_app(self, kind: str, name: str, run: CellRunState) -> None:
-        if not self._exists(kind, name):
-            return
-        if kind == "template":
-            text = self.app.templates[name]
-        else:
-            text = self.app.static_files[name].decode("utf-8", "replace")
-        self.history.assets[(kind, name)] = Definition(
-            kind=kind,
-            name=name,
-            source=text,
-            cell_id=run.cell_id,
-            execution_count=run.execution_count,
-        )
-
-    def _transformed(self, raw_cell: str) -> str:
-        try:
-            return str(self.shell.transform_cell(raw_cell))
-        except Exception:
-            return raw_cell
+        for kind, endpoint in run.defined:
+            view = history.views.get(endpoint) if kind == "route" else None
+            if view is not None and view.execution_count == provisional:
+                history.views[endpoint] = replace(view, execution_count=final)
+            if kind == "route" and history.view_cells.get(endpoint) == provisional:
+                history.view_cells[endpoint] = final
 
     def _remove(self, items: set[Item]) -> None:
         """Remove what a cell no longer defines."""
@@ -224,17 +168,10 @@ class CellRunTracker:
             for kind, name in sorted(items):
                 if kind == "route" and name in self.app.endpoints:
                     self.app.remove_route(name)
-                    self.history.definitions.pop(name, None)
+                    self.history.forget_route(name)
                 elif kind == "template" and name in self.app.templates:
                     del self.app.templates[name]
                 elif kind == "static" and name in self.app.static_files:
                     del self.app.static_files[name]
-                self.history.assets.pop((kind, name), None)
         finally:
             self._removing = False
-
-
-def _numbered(definition: Definition, provisional: int, final: int) -> Definition:
-    if definition.execution_count != provisional:
-        return definition
-    return replace(definition, execution_count=final)

@@ -24,9 +24,9 @@ from .favicon import FAVICON
 if TYPE_CHECKING:
     from protoweb.devtools.log import RequestRecord
 
-    from .render import RouteRow
-    from .session import Session
+    from .panel_html import RouteRow
     from .thread_output import ViewOutput, ViewOutputs
+    from .workbench import Workbench
 
 #: Seconds a refresh waits to gather a burst of requests into one update.
 REFRESH_DELAY = 0.05
@@ -51,18 +51,18 @@ def widgets_available(shell: Any) -> bool:
 
 
 class Panel:
-    """The notebook's view of the session.
+    """The notebook's view of the workbench.
 
-    :param session: what to show.
+    :param bench: what to show.
     :param use_widgets: build ipywidgets (else text/HTML output).
     :param updatable: the front end updates output in place (a kernel's does;
         a terminal would print the panel again instead).
     """
 
     def __init__(
-        self, session: Session, use_widgets: bool, updatable: bool = True
+        self, bench: Workbench, use_widgets: bool, updatable: bool = True
     ) -> None:
-        self.session = session
+        self.bench = bench
         self.use_widgets = use_widgets
         self.updatable = updatable
         self.display_id = f"protoweb-{uuid.uuid4().hex}"
@@ -103,19 +103,19 @@ class Panel:
 
     def _base_url(self) -> str:
         """The URL links in the panel start with; ``""`` while stopped."""
-        return self.session.public_url if self.session.running else ""
+        return self.bench.public_url if self.bench.running else ""
 
     def _header_html(self, base_url: str, count: int) -> str:
-        status = render.status_line(self.session)
+        status = render.status_line(self.bench)
         return panel_html.STYLE + panel_html.header_html(status, base_url, count)
 
     def _records(self) -> list[RequestRecord]:
-        log = self.session.log
+        log = self.bench.log
         records = log.records() if log is not None else []
         return [r for r in records if not _quiet(r)][-LATEST:]
 
     def _last_error(self) -> RequestRecord | None:
-        log = self.session.log
+        log = self.bench.log
         errors = log.errors() if log is not None else []
         return errors[-1] if errors else None
 
@@ -123,9 +123,9 @@ class Panel:
         record = self._last_error()
         if record is None or not record.error:
             return ""
-        definition = self.session.definition_of(record.endpoint)
-        traceback = render.cell_names(record.error, self.session.shell)
-        return panel_html.error_html(record, definition, traceback)
+        label = self.bench.history.cell_label(record.endpoint)
+        traceback = render.cell_names(record.error, self.bench.shell)
+        return panel_html.error_html(record, label, traceback)
 
     def _outputs(self) -> list[ViewOutput]:
         if self.view_outputs is None:
@@ -134,7 +134,7 @@ class Panel:
 
     def _render_widgets(self) -> None:
         base = self._base_url()
-        rows = render.route_rows(self.session.app, self.session)
+        rows = render.route_rows(self.bench.app, self.bench)
         values = (
             self._header_html(base, len(rows)),
             panel_html.routes_html(rows, base),
@@ -151,7 +151,7 @@ class Panel:
 
     def html(self) -> str:
         base = self._base_url()
-        rows = render.route_rows(self.session.app, self.session)
+        rows = render.route_rows(self.bench.app, self.bench)
         return (
             f'<div class="protoweb-panel">{self._header_html(base, len(rows))}'
             f"{panel_html.section('routes')}{panel_html.routes_html(rows, base)}"
@@ -159,8 +159,8 @@ class Panel:
         )
 
     def text(self) -> str:
-        rows = render.route_rows(self.session.app, self.session)
-        return f"{render.status_line(self.session)}\n{render.routes_text(rows)}"
+        rows = render.route_rows(self.bench.app, self.bench)
+        return f"{render.status_line(self.bench)}\n{render.routes_text(rows)}"
 
     def mimebundle(self) -> dict[str, Any]:
         bundle: dict[str, Any] = {}
@@ -184,13 +184,13 @@ class Panel:
         line = widgets.HTML()
         line.add_class("protoweb-cell-line")
         self.cell_lines[cell_id] = line
-        rows = render.route_rows(self.session.app, self.session)
+        rows = render.route_rows(self.bench.app, self.bench)
         self._render_cell_line(
             cell_id,
             line,
             rows,
             self._base_url(),
-            self.session.log.records() if self.session.log is not None else [],
+            self.bench.log.records() if self.bench.log is not None else [],
         )
         # where widgets do not render (a saved notebook's HTML, a text front
         # end) the line's routes, not the widget's repr
@@ -201,13 +201,13 @@ class Panel:
 
     def _cell_rows(self, cell_id: str, rows: list[RouteRow]) -> list[RouteRow]:
         """The rows of the routes the cell ``cell_id`` owns."""
-        ownership = self.session.ownership
+        ownership = self.bench.history.ownership
         return [r for r in rows if ownership.cell_of(("route", r.endpoint)) == cell_id]
 
     def _render_cell_lines(self, rows: list[RouteRow], base_url: str) -> None:
         if not self.cell_lines:
             return
-        log = self.session.log
+        log = self.bench.log
         records = log.records() if log is not None else []
         for cell_id, line in list(self.cell_lines.items()):
             self._render_cell_line(cell_id, line, rows, base_url, records)

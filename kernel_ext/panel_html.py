@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -18,9 +19,18 @@ from . import public_url
 if TYPE_CHECKING:
     from protoweb.devtools.log import RequestRecord
 
-    from .history import Definition
-    from .render import RouteRow
     from .thread_output import ViewOutput
+
+
+@dataclass(frozen=True)
+class RouteRow:
+    """One rule of the route table, as the panel and ``%protoweb routes`` show it."""
+
+    methods: str
+    rule: str
+    endpoint: str
+    cell: str
+
 
 STYLE = """<style>
 .protoweb-panel, .protoweb-cell {
@@ -207,14 +217,14 @@ def requests_html(records: Iterable[RequestRecord]) -> str:
 
 
 def error_html(
-    record: RequestRecord | None, definition: Definition | None, traceback: str
+    record: RequestRecord | None, cell_label: str | None, traceback: str
 ) -> str:
     """The last error: what failed, in which view and cell, and its traceback."""
     if record is None or not record.error:
         return ""
     where = f"view {escape(str(record.endpoint))}"
-    if definition is not None:
-        where += f", {escape(definition.cell_label)}"
+    if cell_label is not None:
+        where += f", {escape(cell_label)}"
     return (
         '<details class="pw-error protoweb-error" open><summary>'
         f"<b>last error</b> {method_badge(record.method)} <code>{escape(record.url)}"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -17,12 +16,13 @@ from protoweb.routing import rule_methods
 
 from . import panel_html
 from .ownership import user_endpoints
+from .panel_html import RouteRow
 
 if TYPE_CHECKING:
     from protoweb import App
     from protoweb.devtools.log import RequestRecord
 
-    from .session import Session
+    from .workbench import Workbench
 
 
 #: JupyterLab's own link colour, since its notebook styles show links as plain text.
@@ -36,20 +36,11 @@ def link(href: str, text: str) -> str:
     return f'<a href="{href}" target="_blank" {LINK_STYLE}>{text}</a>'
 
 
-@dataclass(frozen=True)
-class RouteRow:
-    methods: str
-    rule: str
-    endpoint: str
-    cell: str
-
-
-def route_rows(app: App, session: Session | None = None) -> list[RouteRow]:
+def route_rows(app: App, bench: Workbench | None = None) -> list[RouteRow]:
     """One row per rule, sorted by rule, without the built-in static route."""
     rows = []
     for name, endpoint in user_endpoints(app):
-        definition = session.definitions.get(name) if session else None
-        cell = definition.cell_label if definition else ""
+        cell = (bench.history.cell_label(name) if bench else None) or ""
         for rule in endpoint.rules:
             rows.append(RouteRow(",".join(rule_methods(rule)), rule.rule, name, cell))
     rows.sort(key=lambda row: (row.rule, row.methods))
@@ -79,47 +70,47 @@ def routes_text(rows: list[RouteRow]) -> str:
     return "\n".join(_columns(table))
 
 
-def status_line(session: Session) -> str:
+def status_line(bench: Workbench) -> str:
     """``protoweb: serving N routes at URL`` (or how to start again).
 
     The wording is fixed (``routes`` even for one) so that tools can read it.
     """
-    count = route_count(session.app)
-    if session.running:
-        return f"protoweb: serving {count} routes at {session.public_url}"
+    count = route_count(bench.app)
+    if bench.running:
+        return f"protoweb: serving {count} routes at {bench.public_url}"
     return f"protoweb: stopped ({count} routes); %protoweb start serves them again"
 
 
-def status_text(session: Session) -> str:
-    lines = [status_line(session)]
-    if session.running and session.public_url != session.local_url:
-        lines.append(f"  local:      {session.local_url}")
-    templates = sorted(session.app.templates)
-    static = sorted(session.app.static_files)
+def status_text(bench: Workbench) -> str:
+    lines = [status_line(bench)]
+    if bench.running and bench.public_url != bench.local_url:
+        lines.append(f"  local:      {bench.local_url}")
+    templates = sorted(bench.app.templates)
+    static = sorted(bench.app.static_files)
     lines.append(f"  templates:  {', '.join(templates) if templates else '-'}")
     lines.append(f"  static:     {', '.join(static) if static else '-'}")
-    log = session.log
+    log = bench.log
     if log is not None:
         errors = log.errors()
         lines.append(f"  requests:   {log.total} ({len(errors)} errors kept)")
         if errors:
-            lines.append(f"  last error: {error_summary(errors[-1], session)}")
+            lines.append(f"  last error: {error_summary(errors[-1], bench)}")
     return "\n".join(lines)
 
 
-def error_summary(record: RequestRecord, session: Session) -> str:
+def error_summary(record: RequestRecord, bench: Workbench) -> str:
     text = record.summary()
     if record.endpoint:
         text += f" in view {record.endpoint!r}"
-        definition = session.definition_of(record.endpoint)
-        if definition is not None:
-            text += f" ({definition.cell_label})"
+        label = bench.history.cell_label(record.endpoint)
+        if label is not None:
+            text += f" ({label})"
     return text
 
 
 def log_text(
     records: list[RequestRecord],
-    session: Session,
+    bench: Workbench,
     output_of: Callable[[RequestRecord], str] | None = None,
 ) -> str:
     """The request log as text; each error with its traceback and cell, and what
@@ -135,10 +126,10 @@ def log_text(
             lines.append("    output:")
             lines.extend(f"    | {line}" for line in output.rstrip().splitlines())
         if record.error:
-            definition = session.definition_of(record.endpoint)
-            where = f" defined in {definition.cell_label}" if definition else ""
+            label = bench.history.cell_label(record.endpoint)
+            where = f" defined in {label}" if label else ""
             lines.append(f"    view {record.endpoint!r}{where} raised:")
-            error = cell_names(record.error, session.shell).rstrip()
+            error = cell_names(record.error, bench.shell).rstrip()
             lines.extend(f"    {line}" for line in error.splitlines())
     return "\n".join(lines)
 

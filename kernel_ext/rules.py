@@ -15,8 +15,6 @@ import re
 import shlex
 from dataclasses import dataclass
 
-from protoweb.routing import compile_rule
-
 #: Methods a ``%%route`` line may name, in the order endpoint names use.
 KNOWN_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
@@ -100,8 +98,9 @@ def endpoint_for(rule: str, methods: tuple[str, ...] = ("GET",)) -> str:
 def parse_route_line(line: str, name: str | None = None) -> RouteSpec:
     """Parse ``[METHODS] RULE`` (``--name`` already split off by the caller).
 
-    :raises RouteLineError: with a message naming what is wrong; the rule is
-        compiled here, so a bad rule never reaches the app.
+    :raises RouteLineError: with a message naming what is wrong. The rule itself
+        is compiled once, by the app when the view is registered (a bad one is a
+        ``ValueError`` there, and nothing changes).
     """
     try:
         words = shlex.split(line)
@@ -130,10 +129,6 @@ def parse_route_words(words: list[str], name: str | None = None) -> RouteSpec:
     variables = rule_variables(rule)
     if len(set(variables)) != len(variables):
         raise RouteLineError(f"route {rule!r} is not a valid rule: a variable twice")
-    try:
-        compile_rule(rule, endpoint, set(methods))
-    except (ValueError, SyntaxError) as error:
-        raise RouteLineError(str(error)) from None
     for variable in variables:
         if keyword.iskeyword(variable) or variable == "request":
             raise RouteLineError(

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
 
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import RequestRedirect, Rule
@@ -17,7 +18,9 @@ from werkzeug.wrappers import Response as _WerkzeugResponse
 
 from .config import Config
 from .context import AppContext, RequestContext, _current
+from .environ_keys import ENVIRON_ENDPOINT, ENVIRON_EXCEPTION
 from .hooks import ErrorKey, Hooks
+from .listeners import Listeners
 from .responses import StartResponse, to_response, write_plain
 from .routing import Endpoint, RouteTable, ViewFunc, compile_rule
 from .sessions import CookieSessionInterface
@@ -33,10 +36,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 ChangeListener = Callable[[str, str], None]
 
 logger = logging.getLogger("protoweb.app")
-
-#: environ keys through which a request tells the dev tools what went wrong.
-ENVIRON_EXCEPTION = "protoweb.exception"
-ENVIRON_ENDPOINT = "protoweb.endpoint"
 
 
 def _root_path(import_name: str) -> str:
@@ -87,7 +86,7 @@ class App:
         self.config = Config()
         self.server: LiveServer | None = None
         self._lock = threading.Lock()
-        self._listeners: tuple[ChangeListener, ...] = ()
+        self._listeners: Listeners[[str, str]] = Listeners(_listener_failed)
         self.hooks = Hooks()
         self.jinja_env = create_environment(self)
         self.templates = TemplateStore(self.jinja_env, self._template_changed)
@@ -194,6 +193,29 @@ class App:
         """The current Werkzeug :class:`~werkzeug.routing.Map` (a snapshot)."""
         return self._table.map
 
+    def endpoint_for_path(self, path: str, method: str | None = None) -> str | None:
+        """The endpoint that answers ``path``, or ``None`` when no route does.
+
+        Redirects the routing makes (``/items`` to ``/items/``) are followed. With
+        no ``method``, any method the path allows counts, GET first.
+        """
+        adapter = self.url_map.bind("localhost")
+        for _ in range(3):
+            wanted = method
+            if wanted is None:
+                allowed = adapter.allowed_methods(path)
+                named = [m for m in allowed if m not in ("HEAD", "OPTIONS")]
+                wanted = "GET" if "GET" in allowed else (named or allowed or ["GET"])[0]
+            try:
+                endpoint, _ = adapter.match(path, method=wanted)
+            except RequestRedirect as redirect:
+                path = urlsplit(redirect.new_url).path or "/"
+                continue
+            except HTTPException:
+                return None
+            return str(endpoint)
+        return None
+
     # Hooks and error handlers: replaced by name, so re-running a cell replaces.
 
     def before_request(self, f: F) -> F:
@@ -247,17 +269,13 @@ class App:
 
     def add_change_listener(self, listener: ChangeListener) -> None:
         """Call ``listener(kind, name)`` after every change (route, template, ...)."""
-        self._listeners = (*self._listeners, listener)
+        self._listeners.add(listener)
 
     def remove_change_listener(self, listener: ChangeListener) -> None:
-        self._listeners = tuple(x for x in self._listeners if x != listener)
+        self._listeners.remove(listener)
 
     def _changed(self, kind: str, name: str) -> None:
-        for listener in self._listeners:
-            try:
-                listener(kind, name)
-            except Exception:
-                logger.exception("change listener %r failed", listener)
+        self._listeners.notify(kind, name)
 
     def _template_changed(self, name: str) -> None:
         self._changed("template", name)
@@ -491,3 +509,7 @@ class App:
         from .serving.live_server import run_simple
 
         run_simple(self, host, port, **options)
+
+
+def _listener_failed(listener: Callable[..., object], error: Exception) -> None:
+    logger.error("change listener %r failed", listener, exc_info=error)

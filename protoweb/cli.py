@@ -6,15 +6,10 @@ import argparse
 import importlib
 import os
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
 
 from . import __version__
 from .app import App
-
-if TYPE_CHECKING:
-    from .export.session import SessionSource
 
 
 def load_app(spec: str) -> App:
@@ -42,7 +37,7 @@ def _repl(args: argparse.Namespace) -> int:
     except ImportError as error:
         raise SystemExit(
             f"protoweb repl needs IPython and prompt_toolkit ({error});"
-            ' install them with: pip install "protoweb[jupyter]"'
+            ' install them with: pip install "protoweb-cells[jupyter]"'
         ) from None
 
     from .serving import PortInUseError
@@ -57,92 +52,26 @@ def _repl(args: argparse.Namespace) -> int:
         raise SystemExit(f"protoweb repl: {error.strerror}") from None
 
 
-@contextmanager
-def _notebook_session(path: str) -> Iterator[SessionSource]:
-    """Run a notebook's code cells in an in-process IPython shell; yield its session.
-
-    The notebook runs in its own folder (where its ``templates/`` and ``static/``
-    are) with the extension loaded, as in Jupyter. Should the extension not load,
-    the cells run against a plain protoweb ``app``, without the magics.
-    """
-    from IPython.core.interactiveshell import InteractiveShell  # only here
-    from IPython.utils.capture import capture_output
-    from traitlets.config import Config
+def _export(args: argparse.Namespace) -> int:
+    try:
+        from kernel_ext.notebook_export import export_notebook  # runs IPython
+    except ImportError as error:
+        raise SystemExit(
+            f"protoweb export runs the notebook with IPython ({error});"
+            ' install it with: pip install "protoweb-cells[jupyter]"'
+        ) from None
 
     from .export import ExportError
-    from .export.notebook import read_notebook
-    from .export.session import SessionSource, session_source
-
-    cells = read_notebook(path)
-    config = Config()
-    config.HistoryManager.hist_file = ":memory:"
-    shell: Any = InteractiveShell.instance(config=config)
-    folder, previous = os.path.dirname(os.path.abspath(path)), os.getcwd()
-    os.chdir(folder)
-    sys.path.insert(0, folder)
-    loaded: Exception | None = None
-    try:
-        with capture_output():
-            try:
-                shell.extension_manager.load_extension("protoweb")
-            except Exception as problem:
-                loaded = problem
-                shell.user_ns["app"] = App("__main__")
-        for number, cell in enumerate(cells, start=1):
-            source = _without_extension(cell.source) if loaded else cell.source
-            with capture_output() as captured:
-                result = shell.run_cell(
-                    source, store_history=True, cell_id=cell.cell_id
-                )
-            error = result.error_before_exec or result.error_in_exec
-            if error is not None:
-                lines = [
-                    f"code cell {number} of {path} failed when the notebook ran"
-                    f" from the top: {type(error).__name__}: {error}",
-                    *captured.stdout.strip().splitlines()[-20:],
-                ]
-                if loaded is not None:
-                    lines.append(f"(the notebook extension did not load: {loaded})")
-                raise ExportError("\n".join(lines))
-        if loaded is None:
-            from kernel_ext import current_session
-
-            yield session_source(current_session(shell))
-        else:
-            yield SessionSource(
-                app=shell.user_ns["app"],
-                cells=cells,
-                preamble=["from protoweb import App\n\napp = App(__name__)\n"],
-            )
-    finally:
-        if loaded is None:
-            with capture_output():
-                shell.extension_manager.unload_extension("protoweb")
-        shell.history_manager.end_session()
-        InteractiveShell.clear_instance()
-        sys.path.remove(folder)
-        os.chdir(previous)
-
-
-def _without_extension(source: str) -> str:
-    """A cell without the lines that need the notebook extension."""
-    lines = source.split("\n")
-    return "\n".join(
-        "pass"
-        if line.lstrip().startswith(("%load_ext protoweb", "%protoweb"))
-        else line
-        for line in lines
-    )
-
-
-def _export(args: argparse.Namespace) -> int:
-    from .export import ExportError, export_project
 
     try:
-        with _notebook_session(args.notebook) as source:
-            result = export_project(
-                source, args.dir, name=args.name, target=args.target, force=args.force
-            )
+        result = export_notebook(
+            args.notebook,
+            args.dir,
+            name=args.name,
+            target=args.target,
+            force=args.force,
+            wheel=args.wheel,
+        )
     except ExportError as error:
         raise SystemExit(f"protoweb export: {error}") from None
     print(result.summary())
@@ -182,6 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--target", choices=("protoweb", "flask"), default="protoweb")
     export.add_argument(
         "--force", action="store_true", help="write into a non-empty DIR"
+    )
+    export.add_argument(
+        "--wheel",
+        action="store_true",
+        help="also write protoweb's wheel into DIR/wheels (install without PyPI)",
     )
     export.set_defaults(handler=_export)
     return parser

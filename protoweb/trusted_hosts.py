@@ -14,8 +14,7 @@ from typing import Any
 
 from werkzeug.wsgi import get_host
 
-#: environ key the live server sets on a request whose Host it has allowed.
-ENVIRON_HOST_CHECKED = "protoweb.host_checked"
+from .environ_keys import ENVIRON_HOST_CHECKED
 
 
 def check_trusted_host(environ: dict[str, Any], trusted: Collection[str]) -> None:

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
+from ..listeners import Listeners
+
 logger = logging.getLogger("protoweb.devtools")
 
 #: Bodies longer than this are not kept (the record says so).
@@ -102,7 +104,7 @@ class RequestLog:
 
     def __init__(self, capacity: int = 200) -> None:
         self._records: deque[RequestRecord | tuple[Any, Any]] = deque(maxlen=capacity)
-        self._subscribers: tuple[Subscriber, ...] = ()
+        self._subscribers: Listeners[[RequestRecord]] = Listeners(_subscriber_failed)
         self._lock = threading.Lock()
         self.total = 0
 
@@ -119,11 +121,7 @@ class RequestLog:
 
     def notify(self, record: RequestRecord) -> None:
         """Tell every subscriber of ``record``; one that fails is logged, not raised."""
-        for subscriber in self._subscribers:
-            try:
-                subscriber(record)
-            except Exception:
-                logger.exception("request log subscriber %r failed", subscriber)
+        self._subscribers.notify(record)
 
     def append_later(
         self, make: Callable[[Any], RequestRecord], data: Any
@@ -183,12 +181,15 @@ class RequestLog:
 
     def subscribe(self, subscriber: Subscriber) -> None:
         """Call ``subscriber(record)`` (from a server thread) for each new record."""
-        self._subscribers = (*self._subscribers, subscriber)
+        self._subscribers.add(subscriber)
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
-        # ``!=``, not ``is not``: a bound method is a new object at each access.
-        self._subscribers = tuple(s for s in self._subscribers if s != subscriber)
+        self._subscribers.remove(subscriber)
 
     def __len__(self) -> int:
         with self._lock:
             return len(self._records)
+
+
+def _subscriber_failed(subscriber: Callable[..., object], error: Exception) -> None:
+    logger.error("request log subscriber %r failed", subscriber, exc_info=error)

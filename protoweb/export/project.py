@@ -1,4 +1,4 @@
-"""``export_project``: from a session to a package on disk that proves itself.
+"""``export_project``: from a prototype to a package on disk that proves itself.
 
 The steps: read the cells into statements, slice what the app needs, write
 ``app.py`` and the project's other files into a temporary folder beside DIR,
@@ -9,6 +9,7 @@ it was.
 
 from __future__ import annotations
 
+import inspect
 import os
 import shutil
 import tempfile
@@ -23,7 +24,7 @@ from ..file_names import check_relative_name
 from ..routing import rule_methods
 from .app_module import render_app_module
 from .errors import DestinationNotEmptyError, ExportError
-from .history import session_statements
+from .history import read_cells
 from .package import (
     Route,
     app_static_files,
@@ -33,12 +34,13 @@ from .package import (
     package_name,
     project_files,
 )
+from .prototype import Prototype
 from .replay import ReplayRequest, credential_variable
-from .session import SessionSource
-from .slicing import slice_session
-from .targets import get_target
+from .slicing import slice_cells
+from .targets import PROTOWEB, get_target
 from .tests_gen import LeftOut, render_tests
 from .verify import calibrate, choose_cases, run_tests
+from .wheel import WHEELS_FOLDER, build_protoweb_wheel
 
 if TYPE_CHECKING:
     from ..app import App
@@ -210,15 +212,32 @@ def live_handlers(app: App) -> frozenset[str]:
     )
 
 
+def uses_coroutines(app: App) -> bool:
+    """Whether a view, hook or error handler of ``app`` is ``async def``."""
+    functions = [
+        endpoint.view for name, endpoint in app.endpoints.items() if name != "static"
+    ]
+    functions.extend(f for group in app.handlers().values() for f in group)
+    return any(inspect.iscoroutinefunction(function) for function in functions)
+
+
+def _protoweb_wheel() -> dict[str, bytes]:
+    """The wheel of the protoweb in use, by file name."""
+    with tempfile.TemporaryDirectory(prefix="protoweb-wheel-") as folder:
+        built = build_protoweb_wheel(Path(folder))
+        return {built.name: built.read_bytes()}
+
+
 def export_project(
-    source: SessionSource,
+    prototype: Prototype,
     dest: str | os.PathLike[str],
     *,
     name: str | None = None,
     target: str = "protoweb",
     force: bool = False,
+    wheel: bool = False,
 ) -> ExportResult:
-    """Export the session ``source`` as a package in ``dest``, verified.
+    """Export ``prototype`` as a package in ``dest``, verified.
 
     :param dest: the project folder; it must be new or empty unless ``force``.
     :param name: the package's import name; by default ``dest``'s base name made
@@ -226,18 +245,25 @@ def export_project(
     :param target: ``"protoweb"`` or ``"flask"``.
     :param force: write into a non-empty ``dest``: the files the export writes
         replace theirs, other files are left alone.
+    :param wheel: also write the wheel of the protoweb in use into ``wheels/``,
+        so the project installs where protoweb is not published.
     :raises ExportError: with a message saying what to fix; ``dest`` is unchanged.
     """
     started = time.perf_counter()
     folder = Path(dest).expanduser().resolve()
     framework = get_target(target)
     package = check_package_name(name) if name else package_name(folder)
+    if wheel and framework is not PROTOWEB:
+        raise ExportError(
+            f"--wheel writes protoweb's wheel, which a {framework.name} export does"
+            " not depend on; leave it out"
+        )
     _check_destination(folder, {}, force)
-    app = source.app
-    piece = slice_session(
-        session_statements(source),
+    app = prototype.app
+    piece = slice_cells(
+        read_cells(prototype),
         app.endpoints,
-        source.app_name,
+        prototype.app_name,
         live_handlers(app),
     )
     request_views = frozenset(
@@ -251,13 +277,14 @@ def export_project(
         target=framework,
         config=app.config,
         request_views=request_views,
-        app_name=source.app_name,
+        app_name=prototype.app_name,
     )
-    requirements = dependencies(module.modules, framework)
+    requirements = dependencies(module.modules, framework, uses_coroutines(app))
     routes = route_table(app)
     templates, static = app_templates(app), app_static_files(app)
+    wheels = _protoweb_wheel() if wheel else {}
     secret_key = bool(app.config.get("SECRET_KEY"))
-    credentials = recorded_credentials(source.records)
+    credentials = recorded_credentials(prototype.records)
     files = project_files(
         name=package,
         target=framework,
@@ -268,7 +295,9 @@ def export_project(
         routes=routes,
         secret_key=secret_key,
         credentials=credentials,
+        wheel=next(iter(wheels), None),
     )
+    files.update({f"{WHEELS_FOLDER}/{n}": data for n, data in wheels.items()})
     files[TESTS_FILE] = b""
     _check_paths([folder], files)
     _check_destination(folder, files, force)
@@ -280,7 +309,7 @@ def export_project(
             def replay(requests: list[ReplayRequest]) -> list[list[dict[str, Any]]]:
                 return calibrate(project, package, framework, requests)
 
-            items, warnings = choose_cases(source.records, replay, app.endpoints)
+            items, warnings = choose_cases(prototype.records, replay, app.endpoints)
             tests = render_tests(package, items, routes, secret_key=secret_key)
             files[TESTS_FILE] = tests.encode()
             _write(project, {TESTS_FILE: files[TESTS_FILE]})

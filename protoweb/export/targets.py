@@ -39,7 +39,10 @@ class Target:
         return f"{app_name} = {self.app_class}(__name__)"
 
 
-PROTOWEB = Target("protoweb", "protoweb", "App", "protoweb")
+#: The distribution protoweb is published as (``protoweb`` on PyPI is another
+#: project); the import name stays ``protoweb``.
+DISTRIBUTION = "protoweb-cells"
+PROTOWEB = Target("protoweb", "protoweb", "App", DISTRIBUTION)
 FLASK = Target(
     "flask",
     "flask",

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 from werkzeug.sansio.utils import host_is_trusted
 
-from ..trusted_hosts import ENVIRON_HOST_CHECKED
+from ..environ_keys import ENVIRON_HOST_CHECKED
 
 if TYPE_CHECKING:
     from ..app import App

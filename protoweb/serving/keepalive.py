@@ -22,6 +22,7 @@ from typing import IO, TYPE_CHECKING, Any, cast
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wsgi import LimitedStream
 
+from ..environ_keys import ENVIRON_REQUEST_HEADERS
 from .chunked_input import StrictDechunkedInput
 from .request_reader import (
     ContinueOnRead,
@@ -42,10 +43,6 @@ DRAIN_LIMIT = 1024 * 1024
 #: response (a 413, say) instead of a reset, then close.
 DISCARD_SECONDS = 1.0
 DISCARD_LIMIT = 64 * 1024 * 1024
-
-#: environ key under which the handler passes the request's parsed headers (an
-#: :class:`http.client.HTTPMessage`), so the dev tools need not rebuild them.
-ENVIRON_REQUEST_HEADERS = "protoweb.request_headers"
 
 _VERSIONS = frozenset(("HTTP/1.0", "HTTP/1.1", "HTTP/0.9"))
 

@@ -12,7 +12,7 @@ import time
 
 from .conftest import Kernel, http, server_url
 
-SESSION = "__import__('kernel_ext').current_session()"
+HISTORY = "__import__('kernel_ext').current_workbench().history"
 
 
 def prompt(result) -> int:
@@ -34,7 +34,7 @@ def test_routes_are_named_by_their_cells_prompt(kernel: Kernel) -> None:
     assert routes_row(kernel, "/decorated").endswith(f"In [{prompt(decorated)}]")
     again = kernel.run("%%route /numbered\n'numbered again'", cell_id="numbered")
     assert routes_row(kernel, "/numbered").endswith(f"In [{prompt(again)}]")
-    cells = kernel.eval(f"{{c.cell_id: c.execution_count for c in {SESSION}.cells}}")
+    cells = kernel.eval(f"{{c.cell_id: c.execution_count for c in {HISTORY}.cells}}")
     assert cells["numbered"] == prompt(again)
     assert cells["decorated"] == prompt(decorated)
 
@@ -44,11 +44,8 @@ def test_templates_and_static_files_are_named_by_their_cells_prompt(
 ) -> None:
     template = kernel.run("%%template numbered.html\n<p>{{ 1 }}</p>", cell_id="tpl")
     static = kernel.run("%%static numbered.css\np { color: red }", cell_id="css")
-    counts = kernel.eval(
-        f"[{SESSION}.assets[k].execution_count"
-        " for k in [('template', 'numbered.html'), ('static', 'numbered.css')]]"
-    )
-    assert counts == [prompt(template), prompt(static)]
+    cells = kernel.eval(f"{{c.cell_id: c.execution_count for c in {HISTORY}.cells}}")
+    assert [cells["tpl"], cells["css"]] == [prompt(template), prompt(static)]
 
 
 def test_the_error_log_names_the_cell_of_a_view_and_of_a_hook(kernel: Kernel) -> None:

@@ -107,14 +107,13 @@ def test_ordinary_cell_with_app_route_is_live_and_recorded(
     assert result.stdout.strip() == "+GET /circle/<int:r>"
     assert http(f"{url}/circle/1").body == "3.14"
     recorded = kernel.eval(
-        "(lambda d: (d.source, d.cell_id))"
-        "(__import__('kernel_ext').current_session().definitions['circle'])"
+        "(lambda h: (h.cell_label('circle'), [(c.python, c.cell_id) for c in h.cells"
+        " if c.cell_id == 'deco'], 'circle' in h.views))"
+        "(__import__('kernel_ext').current_workbench().history)"
     )
-    assert recorded == (
-        "@app.route('/circle/<int:r>')\ndef circle(r):\n"
-        "    return f'{math.pi * r * r:.2f}'\n",
-        "deco",
-    )
+    label, runs, kept_apart = recorded
+    assert label.startswith("In [") and [tuple(run) for run in runs] == [(cell, "deco")]
+    assert not kept_apart, "the cell's text is the view's source"
 
 
 def test_route_source_is_ordinary_decorated_python(kernel: Kernel) -> None:
@@ -124,7 +123,7 @@ def test_route_source_is_ordinary_decorated_python(kernel: Kernel) -> None:
     )
     source, cell_id, count = kernel.eval(
         "(lambda d: (d.source, d.cell_id, d.execution_count))"
-        "(__import__('kernel_ext').current_session().definitions['src'])"
+        "(__import__('kernel_ext').current_workbench().history.views['src'])"
     )
     assert source == (
         '@app.route("/src/<name>", methods=["GET"])\n'
@@ -135,7 +134,8 @@ def test_route_source_is_ordinary_decorated_python(kernel: Kernel) -> None:
     assert cell_id == "src" and count > 0
     ast.parse(source)
     cells = kernel.eval(
-        "[tuple(c) for c in __import__('kernel_ext').current_session().cells]"
+        "[(c.execution_count, c.cell_id, c.source)"
+        " for c in __import__('kernel_ext').current_workbench().history.cells]"
     )
     assert (count, "src", cells[count - 1][2]) == cells[count - 1]
     assert cells[count - 1][2].startswith("%%route GET /src/<name>\n")
@@ -218,7 +218,7 @@ def test_view_error_gives_500_and_the_server_keeps_serving(
     log = kernel.run("%protoweb log 5").stdout
     assert "GET /boom 500" in log and "ZeroDivisionError" in log
     count = kernel.eval(
-        "__import__('kernel_ext').current_session().definitions['boom'].execution_count"
+        "__import__('kernel_ext').current_workbench().history.view_cells['boom']"
     )
     assert f"view 'boom' defined in In [{count}] raised" in log
     assert re.search(r'File "<cell In\[\d+\] %%route>", line 3, in boom', log)

@@ -188,7 +188,7 @@ def test_without_ipython_the_command_says_what_to_install(tmp_path: Path) -> Non
         [sys.executable, "-c", code], env=repl_env(tmp_path), capture_output=True
     )
     assert result.returncode == 1
-    assert 'pip install "protoweb[jupyter]"' in result.stderr.decode()
+    assert 'pip install "protoweb-cells[jupyter]"' in result.stderr.decode()
 
 
 def test_a_port_that_is_taken_is_refused_with_a_clear_message(tmp_path: Path) -> None:
