@@ -5,7 +5,8 @@ The body runs as the function's body: the rule's variables are its parameters,
 returned; a body that uses ``await`` (or ``async for``/``async with``) at its top
 level becomes an ``async def`` view. The code is compiled against the cell's own
 text (registered with :mod:`linecache` under the cell's name), so tracebacks show
-the cell's lines. The same function is also written out as ordinary decorated Python for the exporter.
+the cell's lines. The same function is also written out as ordinary decorated
+Python for the exporter.
 """
 
 from __future__ import annotations

@@ -126,9 +126,16 @@ def test_a_route_cell_that_awaits_is_an_async_view(kernel: Kernel, url: str) -> 
         "async",
     )
     assert "+GET /wait/<int:n>" in result.stdout
-    assert kernel.eval("__import__('inspect').iscoroutinefunction("
-                       "app.view_functions['wait'])") is True
+    assert (
+        kernel.eval(
+            "__import__('inspect').iscoroutinefunction(app.view_functions['wait'])"
+        )
+        is True
+    )
     assert http(f"{url}/wait/3").body == "waited 3"
-    kernel.run("%%route GET /later --blueprint admin\nawait __import__('asyncio')"
-               ".sleep(0)\n'async in a blueprint'", "async-bp")
+    kernel.run(
+        "%%route GET /later --blueprint admin\nawait __import__('asyncio')"
+        ".sleep(0)\n'async in a blueprint'",
+        "async-bp",
+    )
     assert http(f"{url}/admin/later").body == "async in a blueprint"
