@@ -193,7 +193,7 @@ def compile_view(
         col_offset=0,
     )
     if hasattr(ast, "TypeVar"):
-        function_def.type_params = []  # type: ignore[attr-defined]
+        function_def.type_params = []  # type: ignore[union-attr]
     module = ast.Module(body=[function_def], type_ignores=[])
     ast.fix_missing_locations(module)
     try:
