@@ -76,9 +76,9 @@ def add_blueprint_registrations(
                     if registration is not None:
                         found.append(_on_blueprint(registration, name))
             elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-                registration = call_registration(node.value, variable)
-                if isinstance(registration, Registration):
-                    found.append(_on_blueprint(registration, name))
+                called = call_registration(node.value, variable)
+                if isinstance(called, Registration):
+                    found.append(_on_blueprint(called, name))
             if len(found) > before:
                 users.setdefault(statement, set()).add(variable)
         if found:
