@@ -32,7 +32,7 @@ from werkzeug.wrappers import Response as _WerkzeugResponse
 from . import context as _context
 from .asyncio_bridge import async_to_sync, ensure_sync
 from .blueprints import Blueprint
-from .config import DEFAULT_CONFIG, Config, ConfigAttribute
+from .config import DEFAULT_CONFIG, Config, ConfigAttribute, as_timedelta
 from .context import AppContext, AppCtxGlobals, RequestContext, _current
 from .environ_keys import ENVIRON_ENDPOINT, ENVIRON_EXCEPTION
 from .hooks import PlanBook
@@ -70,12 +70,6 @@ ChangeListener = Callable[[str, str], None]
 #: View errors are logged here (the notebook quiets this logger while it shows
 #: errors itself); ``app.logger`` is Flask's, for the app's own messages.
 logger = logging.getLogger("protoweb.app")
-
-
-def _as_timedelta(value: timedelta | int | None) -> timedelta | None:
-    if value is None or isinstance(value, timedelta):
-        return value
-    return timedelta(seconds=value)
 
 
 class App(RequestSteps, Scaffold):
@@ -123,10 +117,7 @@ class App(RequestSteps, Scaffold):
     jinja_options: dict[str, Any] = {}
     #: The class of :attr:`jinja_env`.
     jinja_environment = Environment
-    #: ``PERMANENT_SESSION_LIFETIME`` as a :class:`~datetime.timedelta`.
-    permanent_session_lifetime = ConfigAttribute(
-        "PERMANENT_SESSION_LIFETIME", get_converter=_as_timedelta
-    )
+
     #: The class of ``g`` (Flask's ``_AppCtxGlobals``).
     app_ctx_globals_class = AppCtxGlobals
     #: The class :meth:`test_client` makes (default: protoweb.testing.TestClient).
@@ -505,11 +496,6 @@ class App(RequestSteps, Scaffold):
 
     def _scopes(self) -> Mapping[str | None, Any]:
         return merge(self._registry.layers)[1]
-
-    @property
-    def teardown_appcontext_funcs(self) -> tuple[Callable[..., Any], ...]:
-        """The ``teardown_appcontext`` functions (read-only)."""
-        return tuple(self._appcontext_teardowns.values())
 
     def create_global_jinja_loader(self) -> AppLoader:
         """The Jinja loader of the app: ``app.templates``, its folder, then its
@@ -982,6 +968,11 @@ class App(RequestSteps, Scaffold):
         return namespace
 
     # Config shortcuts, testing and serving.
+
+    #: ``PERMANENT_SESSION_LIFETIME`` as a timedelta (settable, as in Flask).
+    permanent_session_lifetime = ConfigAttribute[timedelta | None](
+        "PERMANENT_SESSION_LIFETIME", get_converter=as_timedelta
+    )
 
     @property
     def secret_key(self) -> Any:

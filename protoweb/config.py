@@ -85,6 +85,14 @@ class ConfigAttribute(Generic[T]):
         obj.config[self.__name__] = value
 
 
+def as_timedelta(value: timedelta | int | float | None) -> timedelta | None:
+    """A config duration as a timedelta (numbers are seconds), as Flask reads
+    ``PERMANENT_SESSION_LIFETIME``."""
+    if value is None or isinstance(value, timedelta):
+        return value
+    return timedelta(seconds=value)
+
+
 class Config(dict[str, Any]):
     """A dict filled from objects, Python files, data files and the environment.
 

@@ -3,7 +3,9 @@
 :func:`flash` keeps a message in the session for the next request, where
 :func:`get_flashed_messages` takes it out. :func:`send_file` and
 :func:`send_from_directory` are Werkzeug's, given the current request, the app's
-``USE_X_SENDFILE``, its ``root_path`` and ``SEND_FILE_MAX_AGE_DEFAULT``.
+``USE_X_SENDFILE``, its ``root_path`` and ``SEND_FILE_MAX_AGE_DEFAULT``. The
+other names of ``flask.helpers`` (``url_for``, ``redirect``, ``abort``, ...) are
+here too, from the modules that hold them.
 """
 
 from __future__ import annotations
@@ -25,6 +27,21 @@ from .scaffold import get_root_path as get_root_path
 from .streaming import stream_with_context as stream_with_context
 from .templating import get_template_attribute as get_template_attribute
 from .urls import url_for as url_for
+
+
+def get_debug_flag() -> bool:
+    """Whether ``FLASK_DEBUG`` asks for debug mode (set, and not 0/false/no)."""
+    value = os.environ.get("FLASK_DEBUG")
+    return bool(value and value.lower() not in ("0", "false", "no"))
+
+
+def get_load_dotenv(default: bool = True) -> bool:
+    """Whether to load ``.env`` files: ``default``, unless ``FLASK_SKIP_DOTENV``
+    says otherwise."""
+    value = os.environ.get("FLASK_SKIP_DOTENV")
+    if not value:
+        return default
+    return value.lower() in ("0", "false", "no")
 
 
 def _context() -> RequestContext:
@@ -136,17 +153,3 @@ def send_from_directory(
         directory, path, **_send_file_options(**kwargs)
     )
 
-
-def get_debug_flag() -> bool:
-    """Whether the ``FLASK_DEBUG`` environment variable asks for debug mode."""
-    value = os.environ.get("FLASK_DEBUG")
-    return bool(value and value.lower() not in {"0", "false", "no"})
-
-
-def get_load_dotenv(default: bool = True) -> bool:
-    """Whether to load ``.env`` files: ``default``, unless ``FLASK_SKIP_DOTENV``
-    says otherwise."""
-    value = os.environ.get("FLASK_SKIP_DOTENV")
-    if not value:
-        return default
-    return value.lower() in ("0", "false", "no")

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.datastructures import CallbackDict
 
+from .config import as_timedelta
 from .json.tag import TaggedJSONSerializer
 
 if TYPE_CHECKING:
@@ -148,8 +149,7 @@ class SessionInterface:
 
 def permanent_session_lifetime(app: Any) -> timedelta:
     """``PERMANENT_SESSION_LIFETIME`` as a timedelta (it may be given in seconds)."""
-    value = app.config["PERMANENT_SESSION_LIFETIME"]
-    return value if isinstance(value, timedelta) else timedelta(seconds=value)
+    return as_timedelta(app.config["PERMANENT_SESSION_LIFETIME"]) or timedelta(0)
 
 
 def _sha1(data: bytes = b"") -> Any:

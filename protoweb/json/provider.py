@@ -149,16 +149,17 @@ def fast_dumps(provider: JSONProvider) -> Callable[[Any], str] | None:
     """A function giving ``provider.response(value)``'s body for one value, or
     ``None`` if ``provider`` is customised (a subclass, changed attributes) or
     its app is in debug mode (indented output)."""
-    if type(provider) is not DefaultJSONProvider or len(vars(provider)) != 1:
+    cls = DefaultJSONProvider
+    if type(provider) is not cls or len(vars(provider)) != 1:
         return None
-    if _class_settings() != _DEFAULT_SETTINGS or provider._app.debug:
+    if (
+        cls.compact is not None
+        or cls.sort_keys is not True
+        or cls.ensure_ascii is not True
+        or cls.default is not _default
+        or cls.mimetype != JSON_MIMETYPE
+    ):
+        return None
+    if provider._app.debug:
         return None
     return dumps_json
-
-
-def _class_settings() -> tuple[Any, ...]:
-    cls = DefaultJSONProvider
-    return (cls.default, cls.ensure_ascii, cls.sort_keys, cls.compact, cls.mimetype)
-
-
-_DEFAULT_SETTINGS = _class_settings()

@@ -134,3 +134,42 @@ def test_hostile_names_given_directly_are_refused(tmp_path, pair):
 def test_outside_a_request_it_says_so(pair):
     with pytest.raises(RuntimeError, match="request context"):
         send_file("files/notes.txt")
+
+
+def test_helpers_has_flask_helpers_names(monkeypatch):
+    import flask.helpers
+
+    import protoweb.helpers
+
+    missing = [
+        name
+        for name in (
+            "url_for",
+            "redirect",
+            "abort",
+            "make_response",
+            "stream_with_context",
+            "get_template_attribute",
+            "get_root_path",
+            "get_debug_flag",
+            "get_load_dotenv",
+            "flash",
+            "get_flashed_messages",
+            "send_file",
+            "send_from_directory",
+        )  # fmt: skip
+        if not hasattr(protoweb.helpers, name) or not hasattr(flask.helpers, name)
+    ]
+    assert missing == []
+    for value in (None, "", "0", "false", "No", "1", "yes"):
+        if value is None:
+            monkeypatch.delenv("FLASK_DEBUG", raising=False)
+            monkeypatch.delenv("FLASK_SKIP_DOTENV", raising=False)
+        else:
+            monkeypatch.setenv("FLASK_DEBUG", value)
+            monkeypatch.setenv("FLASK_SKIP_DOTENV", value)
+        assert protoweb.helpers.get_debug_flag() == flask.helpers.get_debug_flag()
+        for default in (True, False):
+            assert protoweb.helpers.get_load_dotenv(
+                default
+            ) == flask.helpers.get_load_dotenv(default)

@@ -192,3 +192,8 @@ def test_a_changed_provider_applies_to_dict_returns_at_once(app, client):
     app.json = DefaultJSONProvider(app)
     app.debug = True
     assert client.get("/").data == b'{\n  "a": "\\u00e9",\n  "b": 1\n}\n'
+
+
+def test_fast_dumps_notices_a_changed_class_attribute(app, monkeypatch):
+    monkeypatch.setattr(DefaultJSONProvider, "sort_keys", False)
+    assert fast_dumps(app.json) is None

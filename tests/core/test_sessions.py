@@ -272,3 +272,14 @@ def test_a_custom_interface_and_the_null_session(app, client):
     app.secret_key = "k"
     assert client.get("/").text == "SecureCookieSession"
     assert saved == [{}]
+
+
+def test_permanent_session_lifetime_attribute_as_flask(tmp_path):
+    from datetime import timedelta
+
+    for app in make_pair(tmp_path):
+        assert app.permanent_session_lifetime == timedelta(days=31)
+        app.config["PERMANENT_SESSION_LIFETIME"] = 60
+        assert app.permanent_session_lifetime == timedelta(seconds=60)
+        app.permanent_session_lifetime = timedelta(hours=1)
+        assert app.config["PERMANENT_SESSION_LIFETIME"] == timedelta(hours=1)
