@@ -143,7 +143,15 @@ class CellRunTracker:
         if run.cell_id is not None:
             if success:
                 stale = ownership.settle(run.cell_id, run.defined)
-                self._remove(stale)
+                kept = {
+                    item
+                    for item in stale
+                    if item[0] in definitions.KINDS
+                    and definitions.still_named(item, run.raw_cell)
+                }
+                for item in kept:
+                    ownership.claim(run.cell_id, item)
+                self._remove(stale - kept)
             else:
                 for item in run.defined:
                     ownership.claim(run.cell_id, item)

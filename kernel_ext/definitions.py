@@ -10,6 +10,7 @@ one away with the public ``App`` and ``Blueprint`` methods.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -37,7 +38,7 @@ def blueprints(app: App, namespace: Mapping[str, Any]) -> dict[str, Blueprint]:
     those registered on the app."""
     found: dict[str, Blueprint] = {}
     for value in list(namespace.values()):
-        if isinstance(value, Blueprint):
+        if issubclass(type(value), Blueprint):  # never asks a proxy its class
             found.setdefault(value.name, value)
     for blueprint in app.iter_blueprints():
         found.setdefault(blueprint.name, blueprint)
@@ -92,16 +93,27 @@ def changed(before: Mapping[Item, Any], after: Mapping[Item, Any]) -> set[Item]:
 
 
 def touched(events: set[tuple[str, str]], after: Mapping[Item, Any]) -> set[Item]:
-    """The items the app's change events named (re-registering the same object
-    changes nothing the diff sees, but the cell still defines it)."""
-    names = {(kind, name) for kind, name in events}
-    found: set[Item] = set()
-    for kind, key in after:
-        if kind == "hook" and ("hook", key.split(" ", 1)[1]) in names:
-            found.add((kind, key))
-        elif kind != "hook" and (kind, key) in names:
-            found.add((kind, key))
-    return found
+    """The filters, tests, globals and error handlers the app's change events
+    named (re-registering the same object changes nothing the diff sees, but the
+    cell still defines it). A hook's event does not say its kind, so hooks are
+    left to :func:`still_named`."""
+    return {item for item in after if item[0] != "hook" and item in events}
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9]+")
+
+
+def still_named(item: Item, source: str) -> bool:
+    """Whether the cell's ``source`` still names ``item`` (its name, and a hook's
+    kind), so a run that set it again without a change the app saw (``filters["x"]
+    = x`` with the same ``x``) does not lose it."""
+    kind, key = item
+    words = set(_WORD.findall(source))
+    if kind in ("hook", "bp_hook"):
+        hook_kind, name = key.rsplit(" ", 1)
+        base = hook_kind.rsplit(".", 1)[-1].removeprefix("app_")
+        return name in words and any(w.replace("app_", "") == base for w in words)
+    return key.rsplit(".", 1)[-1] in words
 
 
 def remove_definition(

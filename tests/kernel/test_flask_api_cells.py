@@ -139,3 +139,15 @@ def test_a_route_cell_that_awaits_is_an_async_view(kernel: Kernel, url: str) -> 
         "async-bp",
     )
     assert http(f"{url}/admin/later").body == "async in a blueprint"
+
+
+def test_setting_the_same_filter_again_keeps_it(kernel: Kernel, url: str) -> None:
+    kernel.run("def money(cents):\n    return f'${cents / 100:.2f}'")
+    cell = "app.jinja_env.filters['money'] = money"
+    kernel.run(cell, "money")
+    kernel.run(cell, "money")
+    assert kernel.eval("'money' in app.jinja_env.filters") is True
+    kernel.run("@app.after_request\ndef stamp(response):\n    return response", "hk")
+    kernel.run("@app.before_request\ndef stamp():\n    pass", "hk")
+    assert kernel.eval("None in app.after_request_funcs") is False
+    assert kernel.eval("len(app.before_request_funcs[None])") == 1
