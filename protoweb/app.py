@@ -30,6 +30,7 @@ from werkzeug.utils import redirect as _werkzeug_redirect
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
 from . import context as _context
+from .app_templates import TemplateMethods
 from .asyncio_bridge import async_to_sync, ensure_sync
 from .blueprints import Blueprint
 from .config import DEFAULT_CONFIG, Config, ConfigAttribute, as_timedelta
@@ -53,7 +54,7 @@ from .routing import (
 from .scaffold import Scaffold, endpoint_from_view
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .static import StaticStore, serve_static
-from .templating import AppLoader, TemplateStore, autoescape, create_environment
+from .templating import TemplateStore, create_environment
 from .trusted_hosts import check_trusted_host
 from .wrappers import Request, Response
 
@@ -72,7 +73,7 @@ ChangeListener = Callable[[str, str], None]
 logger = logging.getLogger("protoweb.app")
 
 
-class App(RequestSteps, Scaffold):
+class App(RequestSteps, TemplateMethods, Scaffold):
     """A web app whose routes, templates and hooks can change while it serves.
 
     The arguments are Flask's:
@@ -421,114 +422,10 @@ class App(RequestSteps, Scaffold):
         an event loop of its own (see :mod:`protoweb.asyncio_bridge`)."""
         return async_to_sync(func)
 
-    # Templates.
-
-    def template_filter(self, name: str | None = None) -> Callable[[F], F]:
-        """Decorate a Jinja filter (named ``name``, or the function's name)."""
-        return self._jinja_decorator(self.add_template_filter, name)
-
-    def add_template_filter(self, f: Callable[..., Any], name: str | None = None):
-        """Register a Jinja filter; a filter of the same name is replaced."""
-        self._add_jinja("filters", f, name)
-
-    def template_test(self, name: str | None = None) -> Callable[[F], F]:
-        """Decorate a Jinja test (``{% if x is name %}``)."""
-        return self._jinja_decorator(self.add_template_test, name)
-
-    def add_template_test(self, f: Callable[..., Any], name: str | None = None):
-        """Register a Jinja test; a test of the same name is replaced."""
-        self._add_jinja("tests", f, name)
-
-    def template_global(self, name: str | None = None) -> Callable[[F], F]:
-        """Decorate a function available in every template."""
-        return self._jinja_decorator(self.add_template_global, name)
-
-    def add_template_global(self, f: Callable[..., Any], name: str | None = None):
-        """Register a template global; a global of the same name is replaced."""
-        self._add_jinja("globals", f, name)
-
-    def remove_template_filter(self, name: str) -> None:
-        """Remove the Jinja filter ``name`` (as a re-run notebook cell does).
-
-        :raises KeyError: there is no such filter.
-        """
-        self._remove_jinja("filters", name)
-
-    def remove_template_test(self, name: str) -> None:
-        """Remove the Jinja test ``name``.
-
-        :raises KeyError: there is no such test.
-        """
-        self._remove_jinja("tests", name)
-
-    def remove_template_global(self, name: str) -> None:
-        """Remove the template global ``name``.
-
-        :raises KeyError: there is no such global.
-        """
-        self._remove_jinja("globals", name)
-
-    def _remove_jinja(self, kind: str, name: str) -> None:
-        table = getattr(self.jinja_env, kind)
-        if name not in table:
-            raise KeyError(f"no template {kind[:-1]} named {name!r}")
-        del table[name]
-        self._changed("template_" + kind, name)
-
-    def _add_jinja(self, kind: str, f: Callable[..., Any], name: str | None) -> None:
-        name = name or f.__name__
-        getattr(self.jinja_env, kind)[name] = f
-        self._changed("template_" + kind, name)
-
-    @staticmethod
-    def _jinja_decorator(
-        add: Callable[[Callable[..., Any], str | None], None], name: Any
-    ) -> Callable[[F], F]:
-        if callable(name):  # used bare: @app.template_filter
-            add(name, None)
-            return name
-
-        def decorator(f: F) -> F:
-            add(f, name)
-            return f
-
-        return decorator
+    # Templates: the Jinja registration methods are in protoweb.app_templates.
 
     def _scopes(self) -> Mapping[str | None, Any]:
         return merge(self._registry.layers)[1]
-
-    def create_global_jinja_loader(self) -> AppLoader:
-        """The Jinja loader of the app: ``app.templates``, its folder, then its
-        blueprints' folders."""
-        return AppLoader(self)
-
-    def select_jinja_autoescape(self, filename: str | None) -> bool:
-        """Whether a template is autoescaped: string templates and ``.html``,
-        ``.htm``, ``.xml``, ``.xhtml``, ``.svg`` and ``.j2`` files."""
-        return autoescape(filename)
-
-    def create_jinja_environment(self) -> Environment:
-        """A new Jinja environment for this app (``jinja_options`` applied)."""
-        return create_environment(self)
-
-    def update_template_context(self, context: dict[str, Any]) -> None:
-        """Add what the context processors return (the app's, then the request's
-        blueprints'); the variables passed to the render win."""
-        if not self._table.context_processors:
-            return
-        current = _current.get(None)
-        if current is not None and current.app is self:
-            name = getattr(current, "endpoint", None)
-            endpoint = current.table.endpoints.get(name) if name else None
-            plan = endpoint.plan if endpoint is not None else current.table.plans(None)
-        else:
-            plan = self._table.plans(None)
-        if not plan.context_processors:
-            return
-        original = context.copy()
-        for processor in plan.context_processors:
-            context.update(processor())
-        context.update(original)
 
     def _template_changed(self, name: str) -> None:
         self._changed("template", name)

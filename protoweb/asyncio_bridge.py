@@ -10,13 +10,18 @@ once, at registration (:func:`ensure_sync`), so sync views pay nothing.
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import functools
 import inspect
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    import asyncio
+
+# asyncio is imported where a coroutine is run, not with protoweb: an app with no
+# async views never loads it (``import protoweb`` stays as fast as ``import flask``).
 
 T = TypeVar("T")
 
@@ -115,6 +120,8 @@ class _AsyncIteration(Iterator[Any]):
 
     def _step(self, awaitable: Awaitable[Any]) -> Any:
         if self._loop is None:
+            import asyncio
+
             self._loop = asyncio.new_event_loop()
         loop = self._loop
 
@@ -132,6 +139,8 @@ async def _await(awaitable: Awaitable[T]) -> T:
 
 
 def _loop_running() -> bool:
+    import asyncio
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:
@@ -140,6 +149,8 @@ def _loop_running() -> bool:
 
 
 def _run_in_new_loop(awaitable: Awaitable[T]) -> T:
+    import asyncio
+
     with asyncio.Runner() as runner:
         return runner.run(_await(awaitable))
 

@@ -12,126 +12,35 @@ when they run.
 from __future__ import annotations
 
 import os
-import re
-import sys
 import traceback
 from collections.abc import Callable, Sequence
-from functools import update_wrapper
-from operator import itemgetter
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any
 
 import click
 
 from . import __version__
 from .app import App
-from .context import _current, current_app, has_app_context
+from .app_commands import CertParamType as CertParamType
+from .app_commands import SeparatedPathType as SeparatedPathType
+from .app_commands import routes_command as routes_command
+from .app_commands import run_command as run_command
+from .app_commands import serve_command as serve_command
+from .app_commands import shell_command as shell_command
+from .app_commands import show_server_banner as show_server_banner
+from .context import _current
 from .discovery import NoAppException as NoAppException
 from .discovery import find_app_by_string as find_app_by_string
 from .discovery import find_best_app as find_best_app
 from .discovery import locate_app as locate_app
 from .discovery import prepare_import as prepare_import
-from .helpers import get_debug_flag
-from .ipython_commands import export_command, repl_command
-
-if TYPE_CHECKING:
-    pass
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class ScriptInfo:
-    """What a command needs to load the app: ``--app``'s import path or a
-    ``create_app`` callback. Commands get it with :data:`pass_script_info`."""
-
-    def __init__(
-        self,
-        app_import_path: str | None = None,
-        create_app: Callable[..., App] | None = None,
-        set_debug_flag: bool = True,
-        load_dotenv_defaults: bool = True,
-    ) -> None:
-        self.app_import_path = app_import_path
-        self.create_app = create_app
-        #: Anything commands want to share.
-        self.data: dict[Any, Any] = {}
-        self.set_debug_flag = set_debug_flag
-        self.load_dotenv_defaults = load_dotenv_defaults
-        self._loaded_app: App | None = None
-
-    def load_app(self) -> App:
-        """The app, loaded once.
-
-        :raises NoAppException: it cannot be found; the message says how to name it.
-        """
-        if self._loaded_app is not None:
-            return self._loaded_app
-        app: App | None = None
-        if self.create_app is not None:
-            app = self.create_app()
-        elif self.app_import_path:
-            path, name = (
-                re.split(r":(?![\\/])", self.app_import_path, maxsplit=1) + [None]
-            )[:2]
-            app = locate_app(prepare_import(cast(str, path)), name)
-        else:
-            for filename in ("wsgi.py", "app.py"):
-                app = locate_app(
-                    prepare_import(filename), None, raise_if_not_found=False
-                )
-                if app is not None:
-                    break
-        if app is None:
-            raise NoAppException(
-                "Could not locate a protoweb application. Use the 'protoweb --app'"
-                " option, the 'PROTOWEB_APP' environment variable, or a 'wsgi.py'"
-                " or 'app.py' file in the current directory."
-            )
-        if self.set_debug_flag and os.environ.get("FLASK_DEBUG") is not None:
-            app.debug = get_debug_flag()
-        self._loaded_app = app
-        return app
-
-
-#: A decorator passing the :class:`ScriptInfo` to a command as first argument.
-pass_script_info = click.make_pass_decorator(ScriptInfo, ensure=True)
-
-
-def with_appcontext(f: F) -> F:
-    """Run the command ``f`` inside the app's context (``current_app``, ``g``,
-    ``url_for`` work). Commands of ``app.cli`` get one without it."""
-
-    @click.pass_context
-    def decorator(ctx: click.Context, /, *args: Any, **kwargs: Any) -> Any:
-        if not has_app_context():
-            app = ctx.ensure_object(ScriptInfo).load_app()
-            ctx.with_resource(app.app_context())
-        return ctx.invoke(f, *args, **kwargs)
-
-    return cast(F, update_wrapper(decorator, f))
-
-
-class AppGroup(click.Group):
-    """A click group whose commands run in an app context (``app.cli`` is one);
-    ``command(..., with_appcontext=False)`` opts out."""
-
-    def command(  # type: ignore[override]
-        self, *args: Any, **kwargs: Any
-    ) -> Callable[[Callable[..., Any]], click.Command]:
-        wrap = kwargs.pop("with_appcontext", True)
-
-        def decorator(f: Callable[..., Any]) -> click.Command:
-            if wrap:
-                f = with_appcontext(f)
-            return click.Group.command(self, *args, **kwargs)(f)
-
-        return decorator
-
-    def group(  # type: ignore[override]
-        self, *args: Any, **kwargs: Any
-    ) -> Callable[[Callable[..., Any]], click.Group]:
-        """A sub-group, an :class:`AppGroup` unless ``cls`` says otherwise."""
-        kwargs.setdefault("cls", AppGroup)
-        return click.Group.group(self, *args, **kwargs)
+from .helpers import get_load_dotenv
+from .ipython_commands import export_command as export_command
+from .ipython_commands import repl_command as repl_command
+from .script_info import AppGroup as AppGroup
+from .script_info import ScriptInfo as ScriptInfo
+from .script_info import debug_option
+from .script_info import pass_script_info as pass_script_info
+from .script_info import with_appcontext as with_appcontext
 
 
 def _set_app(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
@@ -140,15 +49,8 @@ def _set_app(ctx: click.Context, param: click.Parameter, value: str | None) -> A
     return value
 
 
-def _set_debug(ctx: click.Context, param: click.Parameter, value: bool) -> Any:
-    source = ctx.get_parameter_source(cast(str, param.name))
-    if source in (click.core.ParameterSource.DEFAULT, None):
-        return None
-    os.environ["FLASK_DEBUG"] = "1" if value else "0"
-    return value
-
-
-def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+def get_version(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """``--version``: print protoweb's version and stop."""
     if value and not ctx.resilient_parsing:
         click.echo(f"protoweb {__version__}")
         ctx.exit()
@@ -167,19 +69,81 @@ _app_option = click.Option(
     expose_value=False,
     callback=_set_app,
 )
-_debug_option = click.Option(
-    ["--debug/--no-debug"],
-    help="Set the app's debug mode.",
+
+
+def load_dotenv(
+    path: str | os.PathLike[str] | None = None, load_defaults: bool = True
+) -> bool:
+    """Set environment variables from ``.flaskenv`` and ``.env`` (found from the
+    working directory up) and from ``path``, which wins; variables already set
+    are kept. Needs python-dotenv; without it, nothing is loaded (with a tip if
+    such files exist).
+
+    :returns: whether any variable was read.
+    """
+    try:
+        import dotenv
+    except ImportError:
+        if path or os.path.isfile(".env") or os.path.isfile(".flaskenv"):
+            click.secho(
+                " * Tip: There are .env files present. Install python-dotenv"
+                " to use them.",
+                fg="yellow",
+                err=True,
+            )
+        return False
+    data: dict[str, str | None] = {}
+    if load_defaults:
+        for name in (".flaskenv", ".env"):
+            found = dotenv.find_dotenv(name, usecwd=True)
+            if found:
+                data |= dotenv.dotenv_values(found, encoding="utf-8")
+    if path is not None and os.path.isfile(path):
+        data |= dotenv.dotenv_values(path, encoding="utf-8")
+    for key, value in data.items():
+        if key not in os.environ and value is not None:
+            os.environ[key] = value
+    return bool(data)
+
+
+def _env_file_callback(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> str | None:
+    try:
+        import dotenv  # noqa: F401
+    except ImportError:
+        if value is not None:
+            raise click.BadParameter(
+                "python-dotenv must be installed to load an env file.",
+                ctx=ctx,
+                param=param,
+            ) from None
+    defaults = ctx.ensure_object(ScriptInfo).load_dotenv_defaults
+    if value is not None or defaults:
+        load_dotenv(value, load_defaults=defaults)
+    return value
+
+
+_env_file_option = click.Option(
+    ["-e", "--env-file"],
+    type=click.Path(exists=True, dir_okay=False),
+    help=(
+        "Load environment variables from this file (over '.env' and '.flaskenv';"
+        " variables already set win). Needs python-dotenv."
+    ),
+    is_eager=True,
     expose_value=False,
-    callback=_set_debug,
+    callback=_env_file_callback,
 )
-_version_option = click.Option(
+
+#: The ``--version`` option.
+version_option = click.Option(
     ["--version"],
     help="Show protoweb's version.",
     is_flag=True,
     is_eager=True,
     expose_value=False,
-    callback=_show_version,
+    callback=get_version,
 )
 
 
@@ -195,14 +159,21 @@ class ProtowebGroup(AppGroup):
         add_default_commands: bool = True,
         create_app: Callable[..., App] | None = None,
         add_version_option: bool = True,
+        load_dotenv: bool = True,
         set_debug_flag: bool = True,
         **extra: Any,
     ) -> None:
-        params = [*(extra.pop("params", None) or ()), _app_option, _debug_option]
+        params = [
+            *(extra.pop("params", None) or ()),
+            _env_file_option,
+            _app_option,
+            debug_option,
+        ]
         if add_version_option:
-            params.append(_version_option)
+            params.append(version_option)
         super().__init__(params=params, **extra)
         self.create_app = create_app
+        self.load_dotenv = load_dotenv
         self.set_debug_flag = set_debug_flag
         if add_default_commands:
             for command in (serve_command, run_command, shell_command, routes_command):
@@ -246,116 +217,15 @@ class ProtowebGroup(AppGroup):
     ) -> click.Context:
         if "obj" not in extra and "obj" not in self.context_settings:
             extra["obj"] = ScriptInfo(
-                create_app=self.create_app, set_debug_flag=self.set_debug_flag
+                create_app=self.create_app,
+                set_debug_flag=self.set_debug_flag,
+                load_dotenv_defaults=get_load_dotenv(self.load_dotenv),
             )
         return super().make_context(info_name, args, parent=parent, **extra)
 
 
 #: Flask's name for :class:`ProtowebGroup`.
 FlaskGroup = ProtowebGroup
-
-
-@click.command("serve", short_help="Serve the app (blocking).")
-@click.argument("app_path", metavar="[APP]", required=False)
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=None, help="Default: $PORT, else 5000.")
-@pass_script_info
-def serve_command(
-    info: ScriptInfo, app_path: str | None, host: str, port: int | None
-) -> None:
-    """Serve APP (module:name; default: --app, PROTOWEB_APP, wsgi.py or app.py)
-    until interrupted, as app.run() does."""
-    if app_path is not None:
-        info.app_import_path = app_path
-    app = info.load_app()
-    if port is None:
-        port = int(os.environ.get("PORT", 5000))
-    app.run(host=host, port=port)
-
-
-@click.command("run", short_help="Run a development server (Flask's 'run').")
-@click.option("--host", "-h", default="127.0.0.1", show_default=True)
-@click.option("--port", "-p", type=int, default=5000, show_default=True)
-@pass_script_info
-def run_command(info: ScriptInfo, host: str, port: int) -> None:
-    """Serve the app on HOST:PORT until interrupted (as 'flask run')."""
-    info.load_app().run(host=host, port=port)
-
-
-@click.command("shell", short_help="A Python shell in the app's context.")
-@with_appcontext
-def shell_command() -> None:
-    """A plain Python shell with the app's context pushed and its shell context
-    (``app``, ``g`` and what ``@app.shell_context_processor`` functions return)
-    as variables, as 'flask shell'. 'protoweb repl' is the IPython one."""
-    import code
-
-    app = current_app
-    banner = (
-        f"Python {sys.version} on {sys.platform}\n"
-        f"App: {app.import_name}\nInstance: {app.instance_path}"
-    )
-    namespace: dict[str, Any] = {}
-    startup = os.environ.get("PYTHONSTARTUP")
-    if startup and os.path.isfile(startup):
-        with open(startup) as file:
-            exec(compile(file.read(), startup, "exec"), namespace)
-    namespace.update(app.make_shell_context())
-    hook = getattr(sys, "__interactivehook__", None)
-    if hook is not None:
-        try:
-            import readline
-            from rlcompleter import Completer
-        except ImportError:
-            pass
-        else:
-            readline.set_completer(Completer(namespace).complete)
-        hook()
-    code.interact(banner=banner, local=namespace)
-
-
-@click.command("routes", short_help="Show the routes of the app.")
-@click.option(
-    "--sort",
-    "-s",
-    type=click.Choice(("endpoint", "methods", "domain", "rule", "match")),
-    default="endpoint",
-    help="Order by endpoint, methods, domain, rule, or the order they match.",
-)
-@click.option("--all-methods", is_flag=True, help="Show HEAD and OPTIONS too.")
-@with_appcontext
-def routes_command(sort: str, all_methods: bool) -> None:
-    """Show the app's routes: endpoint, methods and rule, as 'flask routes'."""
-    url_map = current_app.url_map
-    rules = list(url_map.iter_rules())
-    if not rules:
-        click.echo("No routes were registered.")
-        return
-    ignored = set() if all_methods else {"HEAD", "OPTIONS"}
-    host_matching = url_map.host_matching
-    has_domain = any(rule.host if host_matching else rule.subdomain for rule in rules)
-    rows = []
-    for rule in rules:
-        row = [rule.endpoint, ", ".join(sorted((rule.methods or set()) - ignored))]
-        if has_domain:
-            row.append((rule.host if host_matching else rule.subdomain) or "")
-        row.append(rule.rule)
-        rows.append(row)
-    headers = ["Endpoint", "Methods"]
-    sorts = ["endpoint", "methods"]
-    if has_domain:
-        headers.append("Host" if host_matching else "Subdomain")
-        sorts.append("domain")
-    headers.append("Rule")
-    sorts.append("rule")
-    if sort in sorts:
-        rows.sort(key=itemgetter(sorts.index(sort)))
-    rows.insert(0, headers)
-    widths = [max(len(row[i]) for row in rows) for i in range(len(headers))]
-    rows.insert(1, ["-" * width for width in widths])
-    template = "  ".join(f"{{{i}:<{width}}}" for i, width in enumerate(widths))
-    for row in rows:
-        click.echo(template.format(*row))
 
 
 #: The ``protoweb`` command.

@@ -20,6 +20,7 @@ from jinja2 import (
 )
 from jinja2 import TemplateSyntaxError as _JinjaSyntaxError
 
+from . import context as _context
 from .file_names import check_relative_name
 
 if TYPE_CHECKING:
@@ -160,9 +161,8 @@ def create_environment(app: App) -> Environment:
 def render(app: App, template: Template, context: dict[str, Any]) -> str:
     """Render ``template`` with the context processors' variables added, sending
     the template signals if they are in use."""
-    from .context import signals
-
     app.update_template_context(context)
+    signals = _context.signals
     if signals is None:
         return template.render(context)
     signals.before_render_template.send(
@@ -178,7 +178,6 @@ def render(app: App, template: Template, context: dict[str, Any]) -> str:
 def _stream(app: App, template: Template, context: dict[str, Any]) -> Iterator[str]:
     """The template's output piece by piece; in a request, the request stays
     available to it while the response streams (see ``stream_with_context``)."""
-    from . import context as _context
     from .streaming import stream_with_context
 
     app.update_template_context(context)
@@ -204,9 +203,7 @@ def render_template(
     template_name_or_list: str | Template | list[str | Template], **context: Any
 ) -> str:
     """Render a template of the current app with the given variables."""
-    from .context import current_context
-
-    app = current_context().app
+    app = _context.current_context().app
     template = app.jinja_env.get_or_select_template(template_name_or_list)
     return render(app, template, context)
 

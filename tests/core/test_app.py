@@ -471,3 +471,19 @@ def test_test_request_context_matches_the_url():
         ("bp.item", {"n": 3}, "bp", "/bp/4"),
         (None, None),
     )
+
+
+def test_an_app_without_async_views_never_loads_asyncio():
+    code = (
+        "import sys, protoweb\n"
+        "app = protoweb.App('x')\n"
+        "app.add_url_rule('/', 'index', lambda: 'ok')\n"
+        "assert app.test_client().get('/').text == 'ok'\n"
+        "assert 'asyncio' not in sys.modules, 'asyncio imported eagerly'\n"
+        "async def later():\n"
+        "    return 'async'\n"
+        "app.add_url_rule('/a', 'a', later)\n"
+        "assert app.test_client().get('/a').text == 'async'\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)

@@ -248,3 +248,104 @@ def test_shell_runs_python_in_the_app_context(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "blogsite 42 True" in result.stdout
     assert "App: blogsite" in result.stderr
+
+
+def test_run_serves_with_flasks_options(tmp_path):
+    from tests.core.test_serve import wait_for
+    from tests.ports import free_port
+
+    write(
+        tmp_path,
+        "runsite.py",
+        """
+        from protoweb import App
+        app = App(__name__)
+        app.add_url_rule("/", "index", lambda: "ran")
+        """,
+    )
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    command = [sys.executable, "-m", "protoweb", "--app", "runsite", "run"]
+    process = subprocess.Popen(
+        [*command, "--debug", "-p", str(port), "--without-threads", "--no-reload"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert wait_for(f"http://127.0.0.1:{port}/") == "ran"
+    finally:
+        process.terminate()
+        out, _ = process.communicate(timeout=10)
+    assert " * Serving protoweb app 'runsite'" in out
+    assert " * Debug mode: on" in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--key", "KEYFILE"],
+        ["--cert", "CERTFILE"],
+        ["--cert", "no.such.module:context"],
+        ["--cert", "adhoc", "--key", "KEYFILE"],
+    ],
+)
+def test_run_rejects_bad_tls_options_as_flask(tmp_path, args):
+    (tmp_path / "cert.pem").write_text("cert")
+    (tmp_path / "key.pem").write_text("key")
+    args = [
+        {
+            "KEYFILE": str(tmp_path / "key.pem"),
+            "CERTFILE": str(tmp_path / "cert.pem"),
+        }.get(arg, arg)
+        for arg in args
+    ]
+    runner = CliRunner()
+    ours = runner.invoke(cli, ["run", *args], obj=ScriptInfo(create_app=App))
+    theirs = runner.invoke(
+        flask.cli.FlaskGroup(create_app=lambda: flask.Flask("x")), ["run", *args]
+    )
+    assert ours.exit_code == theirs.exit_code == 2
+    last = ours.output.strip().splitlines()[-1]
+    assert last == theirs.output.strip().splitlines()[-1]
+    assert last.startswith("Error: Invalid value for")
+
+
+def test_separated_paths_and_cert_types(tmp_path):
+    from protoweb.cli import CertParamType, SeparatedPathType
+
+    (tmp_path / "a").write_text("")
+    (tmp_path / "b").write_text("")
+    paths = SeparatedPathType(exists=True).convert(
+        f"{tmp_path / 'a'}{os.pathsep}{tmp_path / 'b'}", None, None
+    )
+    assert paths == [str(tmp_path / "a"), str(tmp_path / "b")]
+    (tmp_path / "c.pem").write_text("")
+    assert CertParamType().convert(str(tmp_path / "c.pem"), None, None) == str(
+        tmp_path / "c.pem"
+    )
+    with pytest.raises(click.BadParameter, match="cryptography"):
+        CertParamType().convert("adhoc", None, None)
+
+
+def test_env_files_need_python_dotenv(tmp_path):
+    (tmp_path / ".env").write_text("GREETING=hi\n")
+    write(tmp_path, "app.py", "from protoweb import App\napp = App('envapp')\n")
+    result = protoweb_command("routes", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Install python-dotenv to use them" in result.stderr
+    result = protoweb_command("-e", ".env", "routes", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "python-dotenv must be installed to load an env file" in result.stderr
+    env = {**os.environ, "FLASK_SKIP_DOTENV": "1", "PYTHONPATH": str(REPO)}
+    quiet = subprocess.run(
+        [sys.executable, "-m", "protoweb", "routes"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "python-dotenv" not in quiet.stderr

@@ -133,17 +133,19 @@ def test_from_prefixed_env_matches_flask(tmp_path, monkeypatch):
     assert ours["ONLY"] == "X"
 
 
-def test_from_file_with_json_and_toml(tmp_path):
+def test_from_file_in_text_and_binary_mode(tmp_path):
     import json
 
-    import tomllib
+    def load_binary(file):
+        assert isinstance(file.read(0), bytes)  # opened with text=False
+        return json.load(file)
 
     (tmp_path / "c.json").write_text('{"A": 1, "b": 2}')
-    (tmp_path / "c.toml").write_text('T = "toml"\n')
+    (tmp_path / "d.json").write_text('{"T": "binary"}')
     config = Config(tmp_path)
     assert config.from_file("c.json", load=json.load) is True
-    assert config.from_file("c.toml", load=tomllib.load, text=False) is True
-    assert (config["A"], config["T"]) == (1, "toml") and "b" not in config
+    assert config.from_file("d.json", load=load_binary, text=False) is True
+    assert (config["A"], config["T"]) == (1, "binary") and "b" not in config
     assert config.from_file("missing.json", load=json.load, silent=True) is False
     with pytest.raises(FileNotFoundError, match="missing.json"):
         config.from_file("missing.json", load=json.load)
