@@ -19,6 +19,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from . import panel_html, render
+from .favicon import FAVICON
 
 if TYPE_CHECKING:
     from protoweb.devtools.log import RequestRecord
@@ -33,8 +34,6 @@ REFRESH_DELAY = 0.05
 LATEST = 8
 #: Requests whose views' output the panel shows.
 LATEST_OUTPUTS = 3
-#: A browser asks for this by itself; the app's answer is not worth a warning.
-FAVICON = "/favicon.ico"
 
 
 def widgets_available(shell: Any) -> bool:
@@ -185,14 +184,25 @@ class Panel:
         line = widgets.HTML()
         line.add_class("protoweb-cell-line")
         self.cell_lines[cell_id] = line
+        rows = render.route_rows(self.bench.app, self.bench)
         self._render_cell_line(
             cell_id,
             line,
-            render.route_rows(self.bench.app, self.bench),
+            rows,
             self._base_url(),
             self.bench.log.records() if self.bench.log is not None else [],
         )
-        display(line)
+        # where widgets do not render (a saved notebook's HTML, a text front
+        # end) the line's routes, not the widget's repr
+        mine = self._cell_rows(cell_id, rows)
+        text = "  ".join(f"{row.methods} {row.rule}" for row in mine)
+        bundle = {**(line._repr_mimebundle_() or {}), "text/plain": text}
+        display(bundle, raw=True)
+
+    def _cell_rows(self, cell_id: str, rows: list[RouteRow]) -> list[RouteRow]:
+        """The rows of the routes the cell ``cell_id`` owns."""
+        ownership = self.bench.history.ownership
+        return [r for r in rows if ownership.cell_of(("route", r.endpoint)) == cell_id]
 
     def _render_cell_lines(self, rows: list[RouteRow], base_url: str) -> None:
         if not self.cell_lines:
@@ -210,8 +220,7 @@ class Panel:
         base_url: str,
         records: list[RequestRecord],
     ) -> None:
-        ownership = self.bench.history.ownership
-        mine = [r for r in rows if ownership.cell_of(("route", r.endpoint)) == cell_id]
+        mine = self._cell_rows(cell_id, rows)
         if not mine:
             value = ""
         else:

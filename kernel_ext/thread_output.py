@@ -10,7 +10,8 @@ are wrapped (a plain Python stream wrapper, as ``contextlib.redirect_stdout``
 does): what a request thread writes, or a thread a view started, is kept with
 that request (:class:`ViewOutput`), and everything else goes to the kernel's own
 streams as before. Logging's default handler writes to ``sys.stderr``, so what a
-view logs is kept too.
+view logs is kept too. The same wrapper around the app answers a
+``/favicon.ico`` the app lacks quietly (:mod:`kernel_ext.favicon`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .favicon import FAVICON, quiet_favicon
+
 if TYPE_CHECKING:
     from protoweb import App
     from protoweb.devtools.log import RequestRecord
@@ -32,8 +35,6 @@ if TYPE_CHECKING:
 Wsgi = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 _MARKER = "__protoweb_thread_output__"
-#: Browsers ask for it on every visit; an app without one gets no 404 for it.
-FAVICON = "/favicon.ico"
 #: Characters of output kept per request (the rest is cut, and the cut said).
 OUTPUT_LIMIT = 64 * 1024
 #: Seconds a log record may start before the output's request (clock skew
@@ -121,7 +122,8 @@ class ViewOutputs:
             weakref.WeakKeyDictionary()
         )
         self._serving: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
-        self._in_flight: list[ViewOutput] = []
+        #: Requests being answered, each with the threads alive when it began.
+        self._in_flight: list[tuple[ViewOutput, set[threading.Thread]]] = []
 
     @property
     def installed(self) -> bool:
@@ -182,8 +184,9 @@ class ViewOutputs:
         self._serving.add(thread)
         self._spawned.pop(thread, None)
         before = set(threading.enumerate())
+        flight = (entry, before)
         with self._lock:
-            self._in_flight.append(entry)
+            self._in_flight.append(flight)
         token = _current.set(entry)
         try:
             if path == FAVICON:
@@ -192,7 +195,7 @@ class ViewOutputs:
         finally:
             _current.reset(token)
             with self._lock:
-                self._in_flight.remove(entry)
+                self._in_flight.remove(flight)
             for started in threading.enumerate():
                 if started not in before and started not in self._serving:
                     self._spawned.setdefault(started, entry)
@@ -207,10 +210,12 @@ class ViewOutputs:
             return None
         entry = self._spawned.get(thread)
         if entry is None and self._in_flight:
+            # a thread started while a request was being answered, by its view
             with self._lock:
-                entry = self._in_flight[-1] if self._in_flight else None
-            if entry is not None:
-                self._spawned[thread] = entry
+                for candidate, before in reversed(self._in_flight):
+                    if thread not in before:
+                        entry = self._spawned[thread] = candidate
+                        break
         return entry
 
     def written(self, entry: ViewOutput, text: str) -> None:
@@ -238,25 +243,3 @@ class ViewOutputs:
                     return entry.text
         return ""
 
-
-def quiet_favicon(
-    inner: Wsgi, environ: dict[str, Any], start_response: Callable[..., Any]
-) -> Iterable[bytes]:
-    """``/favicon.ico``: the app's answer if it has one, else ``204 No Content``."""
-    answer: list[tuple[str, list[tuple[str, str]]]] = []
-
-    def keep(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-        answer.append((status, headers))
-        return lambda data: None
-
-    body = inner(environ, keep)
-    chunks = list(body)
-    close = getattr(body, "close", None)
-    if close is not None:
-        close()
-    status, headers = answer[-1] if answer else ("404 NOT FOUND", [])
-    if status.startswith("404"):
-        start_response("204 No Content", [("Content-Length", "0")])
-        return []
-    start_response(status, headers)
-    return chunks

@@ -187,6 +187,8 @@ def test_rerunning_cells_updates_the_preview_in_place(
     route_cell = notebook.append_and_run(live_route("first"))
     other_cell = notebook.append_and_run("%%route GET /e2e/other\n'other, v1'")
     show_cell = notebook.append_and_run("%protoweb show /e2e/live")
+    # the preview is a lazy iframe: it loads once it is on screen
+    notebook.output(show_cell).scroll_into_view_if_needed()
     frame = notebook.output(show_cell).frame_locator("iframe")
     heading = frame.locator("#version")
     expect(heading).to_have_text("first")

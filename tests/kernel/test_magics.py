@@ -333,6 +333,7 @@ def test_a_route_cell_gets_a_live_status_line(kernel: Kernel, url: str) -> None:
     widget = "application/vnd.jupyter.widget-view+json"
     views = [d for d in result.displays if widget in d]
     assert len(views) == 1
+    assert views[0]["text/plain"] == "GET /lined"
     line = (
         "__import__('kernel_ext.extension').extension.current_extension()"
         ".panel.cell_lines['lined'].value"

@@ -97,3 +97,31 @@ def test_favicon_the_app_serves_is_its_own(kernel: Kernel) -> None:
     kernel.run("%%route /favicon.ico\n'icon'", cell_id="icon")
     assert http(f"{server_url(kernel)}/favicon.ico").body == "icon"
     kernel.run("app.remove_route('favicon_ico')")
+
+
+def test_a_thread_a_view_starts_and_waits_for_prints_to_the_request(
+    kernel: Kernel,
+) -> None:
+    kernel.run(
+        "%%route /joined\nimport threading\n"
+        "worker = threading.Thread(target=lambda: print('printed-by-a-joined-thread')"
+        ")\n"
+        "worker.start(); worker.join()\n'ok'",
+        cell_id="joined",
+    )
+    assert http(f"{server_url(kernel)}/joined").status == 200
+    log = wait_for_log(kernel, "printed-by-a-joined-thread")
+    assert "| printed-by-a-joined-thread" in log
+
+
+def test_unloading_gives_the_kernel_its_own_streams_back(kernel: Kernel) -> None:
+    layers = (
+        "(lambda s: [type(s).__name__, type(getattr(s, '_stream', s)).__name__])"
+        "(__import__('sys').stdout)"
+    )
+    assert kernel.eval(layers) == ["RoutedStream", "OutStream"]
+    kernel.run("%reload_ext protoweb")
+    assert kernel.eval(layers) == ["RoutedStream", "OutStream"]
+    kernel.run("%unload_ext protoweb")
+    assert kernel.eval(layers) == ["OutStream", "OutStream"]
+    kernel.run("%load_ext protoweb")

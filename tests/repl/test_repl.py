@@ -208,3 +208,14 @@ def test_a_port_that_is_taken_is_refused_with_a_clear_message(tmp_path: Path) ->
         )
     assert result.returncode == 1
     assert f"protoweb repl: port {port} on 127.0.0.1 is already in use" in result.stderr
+
+
+def test_routes_name_the_prompt_the_cell_was_typed_at(
+    start_repl: Callable[..., Terminal],
+) -> None:
+    repl = start_repl("--port", "0")
+    ready(repl)
+    repl.type_lines(*HELLO_CELL)
+    repl.wait_for(r"In \[2\]:")
+    repl.type_lines("%protoweb routes")
+    repl.wait_for(r"GET\s+/hello/<name>\s+hello\s+In \[1\]")
