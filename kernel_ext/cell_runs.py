@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from protoweb import App
 
+from . import definitions
 from .cells import cell_run
 from .history import CellHistory
 from .ownership import Item, TableSnapshot, format_diff, snapshot, table_diff
@@ -47,6 +48,10 @@ class CellRunState:
     before: TableSnapshot
     info_stored: bool = True
     defined: set[Item] = field(default_factory=set)
+    #: Hooks, filters, handlers and blueprint items before the run.
+    before_definitions: dict[Item, Any] = field(default_factory=dict)
+    #: ``(kind, name)`` of the app's change events for those, during the run.
+    events: set[tuple[str, str]] = field(default_factory=set)
 
 
 class CellRunTracker:
@@ -83,6 +88,7 @@ class CellRunTracker:
         raw = info.raw_cell or ""
         stored = bool(info.store_history and not info.silent)
         self.run = CellRunState(cell_id, count, raw, snapshot(self.app), stored)
+        self.run.before_definitions = self._definitions()
         if stored:
             transformer = getattr(self.shell, "input_transformer_manager", None)
             self.history.cells.append(cell_run(raw, count, cell_id, transformer))
@@ -91,6 +97,8 @@ class CellRunTracker:
         """App change listener: note what the running cell defines."""
         if self._removing:
             return
+        if self.run is not None and kind in definitions.KINDS:
+            self.run.events.add((kind, name))
         exists = self._exists(kind, name)
         if exists is None:
             return
@@ -123,6 +131,7 @@ class CellRunTracker:
         self.last_run = None
         if run is None:
             return
+        self._note_definitions(run)
         final = getattr(result, "execution_count", None)
         if run.info_stored and isinstance(final, int) and final != run.execution_count:
             self._renumber(run, final)
@@ -134,7 +143,15 @@ class CellRunTracker:
         if run.cell_id is not None:
             if success:
                 stale = ownership.settle(run.cell_id, run.defined)
-                self._remove(stale)
+                kept = {
+                    item
+                    for item in stale
+                    if item[0] in definitions.KINDS
+                    and definitions.still_named(item, run.raw_cell)
+                }
+                for item in kept:
+                    ownership.claim(run.cell_id, item)
+                self._remove(stale - kept)
             else:
                 for item in run.defined:
                     ownership.claim(run.cell_id, item)
@@ -143,6 +160,25 @@ class CellRunTracker:
             print(format_diff(changes))
         if changes or run.defined:
             self.notify()
+
+    def _definitions(self) -> dict[Item, Any]:
+        return definitions.definitions(self.app, self.shell.user_ns)
+
+    def _note_definitions(self, run: CellRunState) -> None:
+        """Add the hooks, filters, handlers and blueprint items the run defined."""
+        after = self._definitions()
+        defined = definitions.changed(run.before_definitions, after)
+        defined |= definitions.touched(run.events, after)
+        for item in run.before_definitions.keys() - after.keys():
+            self.history.ownership.forget(item)
+        run.defined |= defined
+        for kind, key in defined:
+            if kind == "bp_route":
+                view = self.history.views.get(key)
+                if view is None or view.execution_count != run.execution_count:
+                    self.history.route_changed(key, run.execution_count)
+                else:
+                    self.history.view_cells[key] = run.execution_count
 
     def _renumber(self, run: CellRunState, final: int) -> None:
         """Give what the run recorded its final prompt number (IPython's own)."""
@@ -155,10 +191,11 @@ class CellRunTracker:
                 )
                 break
         for kind, endpoint in run.defined:
-            view = history.views.get(endpoint) if kind == "route" else None
+            routes = ("route", "bp_route")
+            view = history.views.get(endpoint) if kind in routes else None
             if view is not None and view.execution_count == provisional:
                 history.views[endpoint] = replace(view, execution_count=final)
-            if kind == "route" and history.view_cells.get(endpoint) == provisional:
+            if kind in routes and history.view_cells.get(endpoint) == provisional:
                 history.view_cells[endpoint] = final
 
     def _remove(self, items: set[Item]) -> None:
@@ -173,5 +210,9 @@ class CellRunTracker:
                     del self.app.templates[name]
                 elif kind == "static" and name in self.app.static_files:
                     del self.app.static_files[name]
+                elif kind in definitions.KINDS:
+                    definitions.remove_definition(
+                        self.app, self.shell.user_ns, kind, name
+                    )
         finally:
             self._removing = False

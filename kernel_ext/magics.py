@@ -21,6 +21,7 @@ from IPython.core.magic_arguments import argument, magic_arguments, parse_argstr
 from .compiler import CellCompileError
 from .rules import RouteLineError, parse_route_words
 from .verb_table import help_text, run_line
+from .workbench import MissingBlueprintError
 
 if TYPE_CHECKING:
     from .workbench import Workbench
@@ -64,21 +65,32 @@ class ProtowebMagics(Magics):
         " fixed segments joined by _ ('/' is index), after the methods when they"
         " are not just GET",
     )
+    @argument(
+        "--blueprint",
+        default=None,
+        metavar="NAME",
+        help="put the view in the Blueprint named NAME (a variable of the"
+        " notebook) instead of the app; its endpoint is NAME.ENDPOINT and its rule"
+        " gets the blueprint's url_prefix",
+    )
     @cell_magic
     def route(self, line: str, cell: str) -> None:
         """Make the cell body a view for RULE, live at once.
 
         The rule's variables are local names, ``request`` is in scope, ``return``
-        works, and without one the last expression is the response. Re-running
-        the cell replaces the route.
+        works, and without one the last expression is the response. A body that
+        uses ``await`` becomes an ``async def`` view. Re-running the cell replaces
+        the route.
         """
         args = parse_argstring(self.route, line)
         try:
-            spec = parse_route_words(args.words, args.name)
+            spec = parse_route_words(args.words, args.name, args.blueprint)
         except RouteLineError as error:
             raise UsageError(f"%%route: {error}") from None
         try:
             compiled = self.bench.define_route(spec, cell)
+        except MissingBlueprintError as error:
+            raise UsageError(f"%%route --blueprint: {error.args[0]}") from None
         except CellCompileError as error:
             raise UsageError(f"%%route {spec.rule}: {error}") from None
         except ValueError as error:  # the app refuses the rule

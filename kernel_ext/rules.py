@@ -33,6 +33,8 @@ class RouteSpec:
     methods: tuple[str, ...]
     rule: str
     endpoint: str
+    #: The name of the blueprint the view goes into (``None``: the app).
+    blueprint: str | None = None
 
     @property
     def variables(self) -> tuple[str, ...]:
@@ -95,7 +97,9 @@ def endpoint_for(rule: str, methods: tuple[str, ...] = ("GET",)) -> str:
     return name
 
 
-def parse_route_line(line: str, name: str | None = None) -> RouteSpec:
+def parse_route_line(
+    line: str, name: str | None = None, blueprint: str | None = None
+) -> RouteSpec:
     """Parse ``[METHODS] RULE`` (``--name`` already split off by the caller).
 
     :raises RouteLineError: with a message naming what is wrong. The rule itself
@@ -106,10 +110,12 @@ def parse_route_line(line: str, name: str | None = None) -> RouteSpec:
         words = shlex.split(line)
     except ValueError as error:
         raise RouteLineError(f"cannot read the %%route line: {error}") from None
-    return parse_route_words(words, name)
+    return parse_route_words(words, name, blueprint)
 
 
-def parse_route_words(words: list[str], name: str | None = None) -> RouteSpec:
+def parse_route_words(
+    words: list[str], name: str | None = None, blueprint: str | None = None
+) -> RouteSpec:
     """:func:`parse_route_line` for a line already split into words."""
     methods: tuple[str, ...]
     if len(words) == 1:
@@ -118,7 +124,8 @@ def parse_route_words(words: list[str], name: str | None = None) -> RouteSpec:
         methods, rule = parse_methods(words[0]), words[1]
     else:
         raise RouteLineError(
-            "usage: %%route [METHODS] RULE [--name ENDPOINT], e.g."
+            "usage: %%route [METHODS] RULE [--name ENDPOINT] [--blueprint NAME],"
+            " e.g."
             " %%route GET,POST /items/<int:id>"
         )
     if not rule.startswith("/"):
@@ -134,4 +141,9 @@ def parse_route_words(words: list[str], name: str | None = None) -> RouteSpec:
             raise RouteLineError(
                 f"rule variable {variable!r} cannot be a parameter name; rename it"
             )
-    return RouteSpec(methods, rule, endpoint)
+    if blueprint is not None and (not blueprint or "." in blueprint):
+        raise RouteLineError(
+            f"blueprint name {blueprint!r} may not be empty or dotted; pass the"
+            " name the Blueprint was created with"
+        )
+    return RouteSpec(methods, rule, endpoint, blueprint)

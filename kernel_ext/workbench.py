@@ -17,7 +17,7 @@ import linecache
 import os
 from typing import TYPE_CHECKING, Any
 
-from protoweb import App, LiveServer, PortInUseError
+from protoweb import App, Blueprint, LiveServer, PortInUseError
 from protoweb.export import Prototype, ViewSource
 from protoweb.listeners import Listeners
 
@@ -32,6 +32,10 @@ if TYPE_CHECKING:
     from protoweb.devtools.log import RequestLog
 
     from .thread_output import ViewOutputs
+
+
+class MissingBlueprintError(LookupError):
+    """``%%route --blueprint NAME`` names no blueprint the notebook holds."""
 
 
 class Workbench:
@@ -180,23 +184,68 @@ class Workbench:
                 return number + 1
         return 2
 
+    def find_blueprint(self, name: str) -> tuple[str, Blueprint]:
+        """The notebook variable holding the :class:`~protoweb.Blueprint` named
+        ``name``, and the blueprint (a variable called ``name`` first).
+
+        :raises MissingBlueprintError: no variable holds such a blueprint; the
+            message says how to make one.
+        """
+        namespace = self.shell.user_ns
+        found = namespace.get(name)
+        if isinstance(found, Blueprint) and found.name == name:
+            return name, found
+        for variable, value in namespace.items():
+            if (
+                isinstance(value, Blueprint)
+                and value.name == name
+                and not variable.startswith("_")
+            ):
+                return variable, value
+        registered = name in self.app.blueprints
+        raise MissingBlueprintError(
+            f"no Blueprint named {name!r} in the notebook"
+            + (
+                f" (the app has one registered: `{name} = app.blueprints[{name!r}]`"
+                " makes it a variable)"
+                if registered
+                else f"; create it first: `{name} = Blueprint({name!r}, __name__)`"
+                f" and `app.register_blueprint({name})`"
+            )
+        )
+
     def define_route(self, spec: RouteSpec, body: str) -> CompiledView:
-        """Compile a ``%%route`` body and register it (replacing by endpoint).
+        """Compile a ``%%route`` body and register it (replacing by endpoint), on
+        the app or on the blueprint ``spec.blueprint``.
 
         :raises CellCompileError: the body does not compile; nothing changes.
+        :raises MissingBlueprintError: there is no such blueprint; nothing
+            changes.
         :raises ValueError: the app refuses the rule; nothing changes.
         """
+        owner, blueprint = "app", None
+        if spec.blueprint is not None:
+            owner, blueprint = self.find_blueprint(spec.blueprint)
         run = self.runs.run
         raw = run.raw_cell if run else f"%%route\n{body}"
         filename = self.cell_filename("route", raw)
         register_cell_text(filename, raw)
         compiled = compile_view(
-            spec, body, self.shell.user_ns, filename, body_line=self.body_line()
+            spec,
+            body,
+            self.shell.user_ns,
+            filename,
+            body_line=self.body_line(),
+            owner=owner,
         )
-        self.app.add_url_rule(
+        target: App | Blueprint = blueprint if blueprint is not None else self.app
+        target.add_url_rule(
             spec.rule, spec.endpoint, compiled.function, methods=spec.methods
         )
-        self.record_view(spec.endpoint, compiled.source)
+        endpoint = spec.endpoint
+        if blueprint is not None:
+            endpoint = f"{blueprint.name}.{spec.endpoint}"
+        self.record_view(endpoint, compiled.source)
         return compiled
 
     def record_view(self, endpoint: str, source: str) -> None:

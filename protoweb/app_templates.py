@@ -45,6 +45,35 @@ class TemplateMethods:
         """Register a template global; a global of the same name is replaced."""
         self._add_jinja("globals", f, name)
 
+    def remove_template_filter(self, name: str) -> None:
+        """Remove the Jinja filter ``name`` (as a re-run notebook cell does).
+
+        :raises KeyError: there is no such filter.
+        """
+        self._remove_jinja("filters", name)
+
+    def remove_template_test(self, name: str) -> None:
+        """Remove the Jinja test ``name``.
+
+        :raises KeyError: there is no such test.
+        """
+        self._remove_jinja("tests", name)
+
+    def remove_template_global(self, name: str) -> None:
+        """Remove the template global ``name``.
+
+        :raises KeyError: there is no such global.
+        """
+        self._remove_jinja("globals", name)
+
+    def _remove_jinja(self, kind: str, name: str) -> None:
+        app = cast("App", self)
+        table = getattr(app.jinja_env, kind)
+        if name not in table:
+            raise KeyError(f"no template {kind[:-1]} named {name!r}")
+        del table[name]
+        app._changed("template_" + kind, name)
+
     def _add_jinja(self, kind: str, f: Callable[..., Any], name: str | None) -> None:
         app = cast("App", self)
         name = name or f.__name__

@@ -229,6 +229,12 @@ class Blueprint(Scaffold):
         }
         self._registered("route", name)
 
+    @property
+    def routes(self) -> dict[str, tuple[tuple[str, Any, dict[str, Any]], ...]]:
+        """The routes added here: local endpoint -> ``(rule, view, options)``
+        entries (a snapshot)."""
+        return {name: tuple(entries) for name, entries in self._routes.items()}
+
     def remove_route(self, endpoint: str) -> None:
         """Remove the endpoint ``endpoint`` (its local name) and its rules.
 
@@ -304,10 +310,11 @@ class Blueprint(Scaffold):
 
         return decorator
 
-    def remove_hook(self, name: str) -> None:
-        """Remove the hooks named ``name``, blueprint-wide and app-wide."""
-        self.hooks.remove(name)
-        self.app_hooks.remove(name)
+    def remove_hook(self, name: str, kind: str | None = None) -> None:
+        """Remove the hooks named ``name`` (of one ``kind``, or of any),
+        blueprint-wide and app-wide."""
+        self.hooks.remove(name, kind)
+        self.app_hooks.remove(name, kind)
         self._registered("hook", name)
 
     def _add_app_jinja(self, kind: str, f: Callable[..., Any], name: str | None):

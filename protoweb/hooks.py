@@ -42,12 +42,16 @@ class Hooks:
         name = getattr(hook, "__name__", repr(hook))
         self.funcs = {**self.funcs, kind: {**self.funcs[kind], name: hook}}
 
-    def remove(self, name: str) -> bool:
-        """Remove every hook named ``name``; whether there was one."""
-        found = any(name in hooks for hooks in self.funcs.values())
+    def remove(self, name: str, kind: str | None = None) -> bool:
+        """Remove the hooks named ``name`` (of one ``kind``, or of every kind);
+        whether there was one."""
+        if kind is not None:
+            _check_kind(kind)
+        kinds = KINDS if kind is None else (kind,)
+        found = any(name in self.funcs[k] for k in kinds)
         self.funcs = {
-            kind: {k: v for k, v in hooks.items() if k != name}
-            for kind, hooks in self.funcs.items()
+            k: {n: v for n, v in hooks.items() if n != name or k not in kinds}
+            for k, hooks in self.funcs.items()
         }
         return found
 

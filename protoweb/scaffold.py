@@ -265,9 +265,10 @@ class Scaffold:
         """Run ``f(endpoint, values)`` in ``url_for``; it may fill in ``values``."""
         return self._add_hook("url_defaults", f)
 
-    def remove_hook(self, name: str) -> None:
-        """Remove the hooks (any kind) named ``name``."""
-        self.hooks.remove(name)
+    def remove_hook(self, name: str, kind: str | None = None) -> None:
+        """Remove the hooks named ``name``: of one ``kind`` (``"before_request"``,
+        ``"context_processor"``, ...), or of any kind."""
+        self.hooks.remove(name, kind)
         self._registered("hook", name)
 
     def errorhandler(self, code_or_exception: ErrorKey) -> Callable[[F], F]:

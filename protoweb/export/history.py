@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .blueprints import add_blueprint_registrations, blueprint_variables
 from .errors import ExportError
 from .prototype import Cell, Prototype, ViewSource
 from .statements import Statement, cell_statements, marked_for_export
@@ -26,6 +27,8 @@ class CellStatements:
     runs: list[Cell]
     superseded: set[int] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
+    #: The statements that add to a blueprint, with the blueprints' variables.
+    blueprint_users: dict[Statement, set[str]] = field(default_factory=dict)
 
 
 def _view_statements(
@@ -87,4 +90,9 @@ def read_cells(prototype: Prototype) -> CellStatements:
             )
     for view in placed.get(len(runs), []):
         result.statements.extend(_view_statements(view, len(runs), "%%route", app_name))
+    variables = blueprint_variables(result.statements)
+    if variables:
+        result.blueprint_users = add_blueprint_registrations(
+            result.statements, variables
+        )
     return result

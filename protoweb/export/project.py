@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import FunctionType, MethodType
 from typing import TYPE_CHECKING, Any
 
 from ..file_names import check_relative_name
@@ -203,21 +204,45 @@ def credentials_note(credentials: Sequence[str]) -> str:
     )
 
 
+def _handler_functions(app: App) -> list[Any]:
+    """The app's hooks, error handlers, template filters, tests and globals, and
+    those of its blueprints."""
+    functions: list[Any] = [f for group in app.handlers().values() for f in group]
+    for blueprint in app.iter_blueprints():
+        functions.extend(f for group in blueprint.handlers().values() for f in group)
+        functions.extend(
+            f for group in blueprint.app_hooks.snapshot().values() for f in group
+        )
+        functions.extend(
+            f for table in blueprint.app_jinja.values() for f in table.values()
+        )
+    functions.extend(app.teardown_appcontext_funcs)
+    for kind in ("filters", "tests", "globals"):
+        functions.extend(
+            value
+            for value in getattr(app.jinja_env, kind).values()
+            if isinstance(value, FunctionType | MethodType)
+        )
+    return functions
+
+
 def live_handlers(app: App) -> frozenset[str]:
-    """The function names of the app's hooks and error handlers."""
+    """The function names of the app's hooks, error handlers and template
+    filters, tests and globals (its blueprints' too)."""
     return frozenset(
-        getattr(function, "__name__", "")
-        for functions in app.handlers().values()
-        for function in functions
+        name
+        for function in _handler_functions(app)
+        if isinstance(name := getattr(function, "__name__", ""), str)
     )
 
 
 def uses_coroutines(app: App) -> bool:
-    """Whether a view, hook or error handler of ``app`` is ``async def``."""
+    """Whether a view, hook or error handler of ``app`` (or of a blueprint of
+    it) is ``async def``."""
     functions = [
         endpoint.view for name, endpoint in app.endpoints.items() if name != "static"
     ]
-    functions.extend(f for group in app.handlers().values() for f in group)
+    functions.extend(_handler_functions(app))
     return any(inspect.iscoroutinefunction(function) for function in functions)
 
 

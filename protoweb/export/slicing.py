@@ -22,6 +22,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .blueprints import register_after_use
 from .errors import ExportError, UntraceableNameError
 from .history import CellStatements
 from .names import BUILTIN_NAMES, IPYTHON_NAMES, NOTEBOOK_MODULES
@@ -329,5 +330,9 @@ def slice_cells(
     slicer.run()
     result = slicer.result
     result.statements = sorted(slicer.kept, key=lambda s: s.position)
+    if cells.blueprint_users:
+        result.statements = register_after_use(
+            result.statements, cells.blueprint_users, app_name
+        )
     result.warnings.extend(cells.warnings)
     return result

@@ -32,7 +32,25 @@ EXPORT_MARKER = re.compile(r"#\s*protoweb\s*:\s*export\s*$", re.IGNORECASE)
 NOTEBOOK_CALL = "get_ipython"
 #: ``@app.route(...)`` and its one-method shortcuts.
 ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "delete", "patch"})
-HOOK_DECORATORS = frozenset({"before_request", "after_request", "teardown_request"})
+#: ``@app.before_request`` and the other hooks, as a blueprint also spells them.
+HOOK_DECORATORS = frozenset(
+    {
+        "before_request", "after_request", "teardown_request", "context_processor",
+        "url_value_preprocessor", "url_defaults", "teardown_appcontext",
+        "before_app_request", "after_app_request", "teardown_app_request",
+        "app_context_processor", "app_url_value_preprocessor", "app_url_defaults",
+    }
+)  # fmt: skip
+#: ``@app.template_filter()`` and its kin: the key is the name given, or the
+#: function's.
+JINJA_DECORATORS = frozenset(
+    {
+        "template_filter", "template_test", "template_global",
+        "app_template_filter", "app_template_test", "app_template_global",
+    }
+)  # fmt: skip
+#: ``@app.errorhandler(404)`` and a blueprint's app-wide form.
+ERROR_DECORATORS = frozenset({"errorhandler", "app_errorhandler"})
 #: ``app.X``: live state the export writes from the app, or notebook-only use.
 APP_STATE = frozenset(
     {
@@ -155,7 +173,11 @@ def decorator_registration(
 ) -> Registration | None:
     """What ``@decorator`` over ``def function`` registers on the app, if anything."""
     if isinstance(decorator, ast.Attribute):
-        if _is_app(decorator.value, app_name) and decorator.attr in HOOK_DECORATORS:
+        if not _is_app(decorator.value, app_name):
+            return None
+        if decorator.attr in HOOK_DECORATORS:
+            return Registration(decorator.attr, function, function=function)
+        if decorator.attr in JINJA_DECORATORS:
             return Registration(decorator.attr, function, function=function)
         return None
     if not (
@@ -171,9 +193,14 @@ def decorator_registration(
         default = ("GET",) if attr == "route" else (attr.upper(),)
         methods = _methods(_keyword(decorator, "methods"), default)
         return Registration("route", endpoint, rule, methods, function)
-    if attr == "errorhandler" and decorator.args:
+    if attr in ERROR_DECORATORS and decorator.args:
         key = ast.unparse(decorator.args[0])
         return Registration("errorhandler", key, function=function)
+    if attr in JINJA_DECORATORS:
+        name = _keyword(decorator, "name") or (
+            decorator.args[0] if decorator.args else None
+        )
+        return Registration(attr, _literal_str(name) or function, function=function)
     return None
 
 

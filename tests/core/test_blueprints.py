@@ -562,3 +562,17 @@ def test_blueprint_cli_commands_join_the_app():
         ["answer", "app", "g"],
         ["admin", "flat"],
     )
+
+
+def test_blueprint_routes_lists_what_was_added() -> None:
+    from protoweb import Blueprint
+
+    bp = Blueprint("shop", __name__)
+
+    def cart():
+        return "cart"
+
+    bp.add_url_rule("/cart", view_func=cart, methods=["POST"])
+    assert bp.routes == {"cart": (("/cart", cart, {"methods": ["POST"]}),)}
+    bp.remove_route("cart")
+    assert bp.routes == {}

@@ -59,3 +59,20 @@ def test_an_http_error_handler_is_removed_by_its_class_or_its_code():
     hooks.add_error_handler(NotFound, lambda error: "class")
     hooks.remove_error_handler(404)
     assert hooks.error_handler_for(NotFound()) is None
+
+
+def test_remove_hook_of_one_kind_keeps_its_namesakes_of_other_kinds() -> None:
+    from protoweb import App
+
+    app = App(__name__)
+
+    def stamp(response=None):
+        return response
+
+    app.before_request(stamp)
+    app.after_request(stamp)
+    app.remove_hook("stamp", "before_request")
+    assert None not in app.before_request_funcs
+    assert app.after_request_funcs[None] == (stamp,)
+    with pytest.raises(ValueError, match="unknown hook kind"):
+        app.remove_hook("stamp", "before")

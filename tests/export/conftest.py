@@ -53,15 +53,23 @@ class Notebook:
         first, _, body = source.partition("\n")
         magic, _, line = first.partition(" ")
         if magic == "%%route":
+            line, _, blueprint = line.partition("--blueprint")
             line, _, name = line.partition("--name")
-            spec = parse_route_line(line.strip(), name.strip() or None)
-            view = compile_view(spec, body, self.namespace, f"<cell In[{count}]>")
-            self.app.add_url_rule(
+            spec = parse_route_line(
+                line.strip(), name.strip() or None, blueprint.strip() or None
+            )
+            owner, target, endpoint = "app", self.app, spec.endpoint
+            if spec.blueprint is not None:
+                owner = spec.blueprint
+                target = self.namespace[owner]  # type: ignore[assignment]
+                endpoint = f"{spec.blueprint}.{spec.endpoint}"
+            view = compile_view(
+                spec, body, self.namespace, f"<cell In[{count}]>", owner=owner
+            )
+            target.add_url_rule(
                 spec.rule, spec.endpoint, view.function, methods=spec.methods
             )
-            self.views[spec.endpoint] = ViewSource(
-                spec.endpoint, view.source, count, cell_id
-            )
+            self.views[endpoint] = ViewSource(endpoint, view.source, count, cell_id)
         elif magic == "%%template":
             self.app.templates[line.strip()] = body
         elif magic == "%%static":

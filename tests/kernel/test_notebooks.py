@@ -15,7 +15,12 @@ NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 
 def test_there_are_notebooks() -> None:
     names = {path.name for path in NOTEBOOKS}
-    assert {"quickstart.ipynb", "notes_app.ipynb", "flask_features.ipynb"} <= names
+    assert {
+        "quickstart.ipynb",
+        "notes_app.ipynb",
+        "flask_features.ipynb",
+        "blueprints_async.ipynb",
+    } <= names
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
@@ -81,6 +86,16 @@ def test_notebook_runs_cleanly(path: Path, tmp_path: Path) -> None:
         assert (tmp_path / "notes_project" / "notes" / "app.py").exists()
     if path.name == "flask_features.ipynb":
         check_flask_features(notebook)
+    if path.name == "blueprints_async.ipynb":
+        books = outputs["%protoweb request GET /api/v2/books"]
+        assert books.startswith("HTTP/1.1 200 OK") and '"version": "v2"' in books
+        one = outputs["%protoweb request GET /api/v2/books/1"]
+        assert '"book": "Emma"' in one, one
+        exported = outputs["%protoweb export books_project --name books --force"]
+        assert "passed in a fresh Python" in exported, exported
+        app_py = (tmp_path / "books_project" / "books" / "app.py").read_text()
+        assert "async def book(index):" in app_py, app_py
+        assert "def books():" in app_py, app_py
 
 
 def check_flask_features(notebook: nbformat.NotebookNode) -> None:

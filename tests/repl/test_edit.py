@@ -202,3 +202,21 @@ def test_an_export_writes_the_edited_views(
     assert "Hello" not in app_py
     assert app_py.count("def hello(") == 1 and app_py.count("def shout(") == 1
     assert "Howdy {name}!" in app_py and "'Howdy ' + word.upper()" in app_py
+
+
+def test_editing_a_blueprint_route_cell_keeps_it_in_the_blueprint(
+    shell: InteractiveShell, tmp_path: Path
+) -> None:
+    shell.run_cell(
+        "from protoweb import Blueprint\n"
+        "admin_bp = Blueprint('admin', __name__, url_prefix='/admin')\n"
+        "app.register_blueprint(admin_bp)",
+        store_history=True,
+    )
+    shell.run_cell("%%route GET /users --blueprint admin\n'users'", store_history=True)
+    use_editor(shell, tmp_path, "text = text.replace(\"'users'\", \"'people'\")\n")
+    assert edit(shell, "/admin/users") is None
+    assert body(shell, "/admin/users") == "people"
+    view = current_workbench(shell).history.views["admin.users"]
+    assert view.source.startswith('@admin_bp.route("/users"')
+    assert "people" in view.source
