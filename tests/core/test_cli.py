@@ -27,6 +27,16 @@ from protoweb.cli import (
 REPO = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture(autouse=True)
+def restore_environment():
+    """Flask's ``run`` command sets ``FLASK_RUN_FROM_CLI`` in this process, which
+    would make a later ``app.run()`` of Flask's (an exported app's) return at once."""
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
 def write(folder: Path, name: str, source: str) -> None:
     path = folder / name
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -21,6 +21,18 @@ from protoweb.devtools.reload import ReloadHub
 from .support import Client, raw_exchange
 
 
+def logged(server: LiveServer, path: str) -> RequestRecord:
+    """The latest record, once the request to ``path`` is in the log: a record is
+    appended after the response is sent, so it may trail the client a little."""
+    deadline = time.monotonic() + 2
+    while True:
+        record = server.request_log.latest()
+        if record is not None and record.path == path:
+            return record
+        assert time.monotonic() < deadline, f"no record of {path} in the log"
+        time.sleep(0.01)
+
+
 def test_each_request_is_logged_with_what_an_exporter_needs(
     server: LiveServer, client: Client
 ) -> None:
@@ -31,8 +43,7 @@ def test_each_request_is_logged_with_what_an_exporter_needs(
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
     assert reply.status == 200
-    record = server.request_log.latest()
-    assert record is not None
+    record = logged(server, "/echo")
     assert (record.method, record.path, record.query_string) == ("POST", "/echo", "x=1")
     assert record.url == "/echo?x=1"
     headers = dict(record.request_headers)
