@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import http.client
 import json
+import time
 import uuid
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
-    from protoweb.devtools.log import RequestLog
+    from protoweb.devtools.log import RequestLog, RequestRecord
 
 #: Names each request, so its entry in the request log can be found.
 REQUEST_ID_HEADER = "X-Protoweb-Request"
@@ -105,28 +106,56 @@ def send(
         connection.close()
 
 
-def as_the_view_made_it(
-    result: HttpResult, request_id: str, log: RequestLog | None
-) -> HttpResult:
+def find_record(
+    log: RequestLog | None, request_id: str, wait: float = 0.5
+) -> RequestRecord | None:
+    """The request log's record of the request sent with ``request_id``, if kept.
+
+    A record may trail the response a little, so it is looked for up to ``wait``
+    seconds.
+    """
+    if log is None:
+        return None
+    wanted = REQUEST_ID_HEADER.lower()
+    deadline = time.monotonic() + wait
+    while True:
+        for record in reversed(log.records(50)):
+            if any(
+                name.lower() == wanted and value == request_id
+                for name, value in record.request_headers
+            ):
+                return record
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(0.01)
+
+
+def as_the_view_made_it(result: HttpResult, record: RequestRecord | None) -> HttpResult:
     """``result`` with the body and headers the view made, when the dev tools changed
     them on the way out (a live-reload script, a traceback page).
 
-    The request log keeps the response as the app sent it; the request is found
-    there by its :data:`REQUEST_ID_HEADER`.
+    The request log keeps the response as the app sent it (``record``, found by
+    :func:`find_record`).
     """
-    if log is None:
+    if record is None:
         return result
-    wanted = REQUEST_ID_HEADER.lower()
-    for record in reversed(log.records(50)):
-        if any(
-            name.lower() == wanted and value == request_id
-            for name, value in record.request_headers
-        ):
-            made = record.response_body
-            if made is None or made == result.body or not record.response_headers:
-                return result
-            return replace(result, headers=list(record.response_headers), body=made)
-    return result
+    made = record.response_body
+    if made is None or made == result.body or not record.response_headers:
+        return result
+    return replace(result, headers=list(record.response_headers), body=made)
+
+
+def error_note(record: RequestRecord | None, cell_label: str | None) -> str:
+    """One line under a failed request: what the view raised and where to look."""
+    if record is None or not record.error:
+        return ""
+    lines = record.error.strip().splitlines()
+    raised = lines[-1] if lines else record.error_type or "an exception"
+    where = f" (defined in {cell_label})" if cell_label else ""
+    return (
+        f"view {record.endpoint!r}{where} raised {raised}"
+        " -- the traceback: %protoweb log 1"
+    )
 
 
 def format_result(result: HttpResult) -> str:

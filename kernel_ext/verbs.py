@@ -152,8 +152,13 @@ def request(bench: Workbench, args: Any) -> None:
         headers,
         request_id=request_id,
     )
-    result = http_request.as_the_view_made_it(result, request_id, bench.log)
-    print(http_request.format_result(result))
+    record = http_request.find_record(bench.log, request_id)
+    print(http_request.format_result(http_request.as_the_view_made_it(result, record)))
+    note = http_request.error_note(
+        record, bench.history.cell_label(record.endpoint) if record else None
+    )
+    if note:
+        print(note)
 
 
 def _server_changed(bench: Workbench) -> None:

@@ -289,6 +289,21 @@ def test_request_verb_form_data_and_bad_input(kernel: Kernel) -> None:
     assert "UsageError" in bad_method.stderr
 
 
+def test_request_verb_says_what_a_failing_view_raised(kernel: Kernel) -> None:
+    kernel.run(
+        "%%route /divide\nnumbers = []\nsum(numbers) / len(numbers)", cell_id="divide"
+    )
+    out = kernel.run("%protoweb request GET /divide").stdout
+    assert out.startswith("HTTP/1.1 500 ")
+    last = out.rstrip().splitlines()[-1]
+    assert re.fullmatch(
+        r"view 'divide' \(defined in In \[\d+\]\) raised ZeroDivisionError:"
+        r" division by zero -- the traceback: %protoweb log 1",
+        last,
+    ), last
+    assert "the traceback" not in kernel.run("%protoweb request GET /hello/x").stdout
+
+
 def test_unknown_verb_is_a_usage_error(kernel: Kernel) -> None:
     result = kernel.execute("%protoweb frobnicate")
     assert "UsageError" in result.stderr and "status" in result.stderr
