@@ -33,6 +33,8 @@ class CompiledView:
     source: str
     filename: str
     shadowed_global: bool = False
+    #: protoweb helpers the body uses that the notebook has not imported.
+    unimported: tuple[str, ...] = ()
 
 
 def register_cell_text(filename: str, text: str) -> None:
@@ -111,6 +113,52 @@ def export_source(spec: RouteSpec, body: str, owner: str = "app") -> str:
         f"{define} {spec.endpoint}({', '.join(spec.variables)}):",
     ]
     return "\n".join(header + (indented or ["    pass"])) + "\n"
+
+
+#: protoweb's names a view body commonly uses; one read but not imported is noted.
+VIEW_HELPERS = frozenset(
+    {
+        "Response",
+        "abort",
+        "after_this_request",
+        "current_app",
+        "flash",
+        "g",
+        "get_flashed_messages",
+        "jsonify",
+        "make_response",
+        "redirect",
+        "render_template",
+        "render_template_string",
+        "send_file",
+        "send_from_directory",
+        "session",
+        "stream_template",
+        "stream_with_context",
+        "url_for",
+    }
+)
+
+
+def _unimported_helpers(
+    tree: ast.Module, namespace: dict[str, Any], params: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The :data:`VIEW_HELPERS` the body reads that neither it nor the notebook
+    defines (``url_for`` used before ``from protoweb import url_for``)."""
+    read = {
+        node.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name)
+        and isinstance(node.ctx, ast.Load)
+        and node.id in VIEW_HELPERS
+    }
+    return tuple(
+        sorted(
+            name
+            for name in read
+            if name not in namespace and _references_global(tree, name, params)
+        )
+    )
 
 
 def _references_global(tree: ast.Module, name: str, params: tuple[str, ...]) -> bool:
@@ -208,4 +256,5 @@ def compile_view(
         source=export_source(spec, body, owner),
         filename=filename,
         shadowed_global=_references_global(tree, spec.endpoint, spec.variables),
+        unimported=_unimported_helpers(tree, namespace, spec.variables),
     )

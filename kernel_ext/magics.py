@@ -100,6 +100,12 @@ class ProtowebMagics(Magics):
                 f"note: the view is named {spec.endpoint!r}, like a global it uses;"
                 " an exported app would shadow it (pass --name to rename the view)"
             )
+        if compiled.unimported:
+            names = ", ".join(compiled.unimported)
+            print(
+                f"note: the view uses {names}, which the notebook has not imported:"
+                f" run `from protoweb import {names}`"
+            )
 
     @no_var_expand
     @magic_arguments()

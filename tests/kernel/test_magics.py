@@ -251,6 +251,23 @@ def test_routes_verb_lists_each_rule_with_its_cell(kernel: Kernel) -> None:
     assert "/static/" not in out
 
 
+def test_route_cell_notes_protoweb_helpers_it_uses_but_the_notebook_lacks(
+    kernel: Kernel,
+) -> None:
+    body = "%%route /helpers/<target>\nlink = url_for('index')\nredirect(target)"
+    kernel.run("for _n in ('url_for', 'redirect'):\n    globals().pop(_n, None)")
+    out = kernel.run(body, cell_id="helpers").stdout.splitlines()
+    assert (
+        "note: the view uses redirect, url_for, which the notebook has not"
+        " imported: run `from protoweb import redirect, url_for`"
+    ) in out
+    kernel.run("from protoweb import redirect, url_for")
+    assert "note" not in kernel.run(body, cell_id="helpers").stdout
+    local = "%%route /local-helper\nurl_for = str\nurl_for(1)"
+    kernel.run("del url_for")
+    assert "note" not in kernel.run(local, cell_id="local-helper").stdout
+
+
 def test_request_verb_shows_status_headers_blank_line_and_json(
     kernel: Kernel,
 ) -> None:
