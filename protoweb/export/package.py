@@ -254,9 +254,10 @@ def _readme(
 
     pip install -e .
 
-Without access to PyPI, install protoweb from a local wheel first (`pip wheel
---no-deps PATH/TO/protoweb`, or export with `--wheel`, which writes it into
-`wheels/`), then: `pip install --find-links wheels -e .`
+If pip cannot find `{target.distribution}` (no access to PyPI, or a protoweb
+installed from a source checkout), put its wheel into `wheels/` first (`pip wheel
+--no-deps -w wheels PATH/TO/protoweb`, or export with `--wheel`, which does it),
+then: `pip install --find-links wheels -e .`
 """
     extra = "--find-links wheels " if wheel is not None else ""
     return f"""# {name}

@@ -41,7 +41,7 @@ from .slicing import slice_cells
 from .targets import PROTOWEB, get_target
 from .tests_gen import LeftOut, render_tests
 from .verify import calibrate, choose_cases, run_tests
-from .wheel import WHEELS_FOLDER, build_protoweb_wheel
+from .wheel import WHEELS_FOLDER, build_protoweb_wheel, protoweb_source_root
 
 if TYPE_CHECKING:
     from ..app import App
@@ -72,6 +72,9 @@ class ExportResult:
     left_out: tuple[str, ...]
     warnings: tuple[str, ...]
     seconds: float
+    #: The export needs a protoweb that was installed from a source checkout
+    #: (not from an index) and carries no wheel of it.
+    needs_checkout: bool = False
 
     def summary(self) -> str:
         """A few lines for the notebook or the shell."""
@@ -86,8 +89,14 @@ class ExportResult:
         ]
         if self.left_out:
             lines.append(
-                f"  {len(self.left_out)} recorded requests were left out of the tests;"
-                " tests/test_app.py says why"
+                f"  {_count(len(self.left_out), 'recorded request')} left out of the"
+                " tests; tests/test_app.py says why"
+            )
+        if self.needs_checkout:
+            lines.append(
+                "  note: this protoweb comes from a source checkout, so"
+                " `pip install -e .` elsewhere may not find it; export with --wheel"
+                " to carry its wheel in wheels/"
             )
         lines.extend(f"  warning: {warning}" for warning in self.warnings)
         return "\n".join(lines)
@@ -358,4 +367,14 @@ def export_project(
             + [credentials_note(credentials)] * bool(credentials)
         ),
         seconds=time.perf_counter() - started,
+        needs_checkout=framework is PROTOWEB and not wheels and _from_checkout(),
     )
+
+
+def _from_checkout() -> bool:
+    """Whether the protoweb in use was imported from a source checkout."""
+    try:
+        protoweb_source_root()
+    except ExportError:
+        return False
+    return True

@@ -205,10 +205,28 @@ def test_answers_that_change_on_every_run_are_left_out_with_a_reason(
     assert "# GET / (request 2) is left out: the exported app answers 200" in tests
     assert "def test_04_get_index" in tests
     assert result.tests_passed == 2
+    assert (
+        "  3 recorded requests left out of the tests; tests/test_app.py says why"
+        in result.summary().splitlines()
+    )
     assert len(result.warnings) == 1 and "request 2" in result.warnings[0]
     assert (
         "line 1 differs: the session sent 'v1', the export 'v2'" in (result.warnings[0])
     )
+
+
+def test_an_export_from_a_checkout_says_how_to_install_it_elsewhere(
+    notebook: Notebook, tmp_path: Path
+) -> None:
+    """The tests import protoweb from this checkout, as a user's editable install
+    does; the distribution then may not be on any index the user has."""
+    notebook.run("@app.route('/')\ndef index():\n    return 'hi'")
+    result = export_project(notebook.source(), tmp_path / "plain")
+    assert result.needs_checkout
+    assert "export with --wheel" in result.summary()
+    readme = (tmp_path / "plain/README.md").read_text()
+    assert "`pip wheel\n--no-deps -w wheels PATH/TO/protoweb`" in readme
+    assert "then: `pip install --find-links wheels -e .`" in readme
 
 
 def test_a_flask_export_depends_on_flask_only(
