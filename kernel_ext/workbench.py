@@ -21,7 +21,7 @@ from protoweb import App, Blueprint, LiveServer, PortInUseError
 from protoweb.export import Prototype, ViewSource
 from protoweb.listeners import Listeners
 
-from . import public_url
+from . import public_url, render
 from .cell_runs import CellRunTracker
 from .cells import cell_run
 from .compiler import CompiledView, compile_view, register_cell_text
@@ -134,6 +134,7 @@ class Workbench:
                 port=_env_port() or 0,
                 allowed_hosts=public_url.jupyter_server_hosts(),
             )
+            self.server.frame_names = self._cell_names
         if port is not None:
             self.server.port = port
         warning = None
@@ -144,6 +145,10 @@ class Workbench:
             self.server.port = 0
             self.server.start()
         return self.server, warning
+
+    def _cell_names(self, traceback_text: str) -> str:
+        """A traceback with the notebook's cells named ``Cell In[N]``."""
+        return render.cell_names(traceback_text, self.shell)
 
     def stop(self) -> None:
         if self.server is not None:

@@ -22,7 +22,7 @@ the response iterator; see :mod:`protoweb.devtools.recording`.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
@@ -86,6 +86,8 @@ class DevTools:
     :param request_log: where each request is recorded.
     :param reload_hub: the live-reload stream the injected script listens to.
     :param max_content_length: the body limit when the app's config sets none.
+    :param frame_names: renames the files in a traceback page's frames (the log
+        keeps the traceback as Python wrote it).
     """
 
     def __init__(
@@ -95,8 +97,10 @@ class DevTools:
         reload_hub: ReloadHub,
         *,
         max_content_length: int = DEV_MAX_CONTENT_LENGTH,
+        frame_names: Callable[[str], str] | None = None,
     ) -> None:
         self.app = app
+        self.frame_names = frame_names
         self.request_log = request_log
         self.reload_hub = reload_hub
         reload_hub.pages.attach(app)
@@ -252,7 +256,7 @@ class DevTools:
         exchange.describe()
         page = render_traceback_page(
             error,
-            exchange.error,
+            self._named_frames(exchange.error),
             environ.get("REQUEST_METHOD", "GET"),
             environ.get("PATH_INFO", "/"),
             environ.get(ENVIRON_ENDPOINT),
@@ -265,6 +269,15 @@ class DevTools:
         ]
         exchange.send("500 INTERNAL SERVER ERROR", headers)
         return self._logged(exchange, (page,))
+
+    def _named_frames(self, traceback_text: str) -> str:
+        """``traceback_text`` with its files named by :attr:`frame_names`."""
+        if self.frame_names is None:
+            return traceback_text
+        try:
+            return self.frame_names(traceback_text)
+        except Exception:  # a broken namer must not hide the traceback
+            return traceback_text
 
     def _answer(self, exchange: Exchange, error: HTTPException) -> Iterable[bytes]:
         """Answer with an HTTP error (404, 413) without calling the app."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import errno
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.serving import run_simple as _werkzeug_run_simple
@@ -111,6 +111,9 @@ class LiveServer:
         self.reload_hub = ReloadHub()
         # One bound method, so that remove_change_listener (by identity) finds it.
         self._notify_change = self.reload_hub.notify
+        #: Names the files in a traceback page's frames (a notebook names its
+        #: cells ``Cell In[N]``); set before :meth:`start`.
+        self.frame_names: Callable[[str], str] | None = None
         self._server: LiveHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.RLock()
@@ -142,7 +145,12 @@ class LiveServer:
         if self.dev:
             from ..devtools.middleware import DevTools
 
-            served = DevTools(self.app, self.request_log, self.reload_hub)
+            served = DevTools(
+                self.app,
+                self.request_log,
+                self.reload_hub,
+                frame_names=self.frame_names,
+            )
         return HostCheck(served, self.app, self._trusted_hosts)
 
     def _trusted_hosts(self) -> list[str]:

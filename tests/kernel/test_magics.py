@@ -225,6 +225,21 @@ def test_view_error_gives_500_and_the_server_keeps_serving(
     assert "    1 / value" in log
 
 
+def test_the_error_page_names_the_cells_of_its_frames(kernel: Kernel, url: str) -> None:
+    """A helper from an ordinary cell shows as ``Cell In[N]``, as in IPython's own
+    tracebacks, not as the kernel's temporary file."""
+    helper = kernel.run(
+        "def mean_of(numbers):\n    return sum(numbers) / len(numbers)",
+        cell_id="mean-helper",
+    )
+    kernel.run("%%route /mean\nmean_of([])", cell_id="mean")
+    response = http(f"{url}/mean")
+    assert response.status == 500
+    count = helper.reply["content"]["execution_count"]
+    assert f"Cell In[{count}], line 2, in mean_of" in response.body
+    assert "ipykernel_" not in response.body
+
+
 def test_what_a_view_prints_does_not_land_in_the_running_cell(
     kernel: Kernel, url: str
 ) -> None:
