@@ -150,7 +150,12 @@ def export_notebook(
     wheel: bool = False,
 ) -> ExportResult:
     """Run the notebook at ``path`` from the top and export what it made to
-    ``dest`` (see :func:`protoweb.export.export_project`)."""
+    ``dest`` (see :func:`protoweb.export.export_project`).
+
+    A relative ``dest`` is relative to the working directory, as for any command,
+    though the notebook runs in its own folder.
+    """
+    dest = os.path.abspath(dest)
     with notebook_prototype(path) as prototype:
         return export_project(
             prototype, dest, name=name, target=target, force=force, wheel=wheel

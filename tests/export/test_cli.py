@@ -94,3 +94,16 @@ def test_a_non_empty_folder_needs_force(tmp_path: Path) -> None:
     assert completed.returncode == 0, completed.stderr
     assert (tmp_path / "out" / "keep.txt").read_text() == "mine"
     assert "from flask import" in (tmp_path / "out" / "out" / "app.py").read_text()
+
+
+def test_dir_is_relative_to_the_working_directory_not_the_notebook(
+    tmp_path: Path,
+) -> None:
+    """As the docs run it: ``protoweb export notebooks/shop.ipynb shop; cd shop``."""
+    (tmp_path / "notebooks").mkdir()
+    shutil.copy(REPO / "notebooks" / "quickstart.ipynb", tmp_path / "notebooks")
+    completed = protoweb("export", "notebooks/quickstart.ipynb", "shop", cwd=tmp_path)
+    assert completed.returncode == 0, completed.stderr
+    assert f"to {tmp_path / 'shop'} in" in completed.stdout
+    assert (tmp_path / "shop" / "shop" / "app.py").is_file()
+    assert not (tmp_path / "notebooks" / "shop").exists()
