@@ -23,6 +23,7 @@ from protoweb import App, LiveServer
 
 from . import render
 from .completion import make_matcher
+from .definitions import ROUTE_KINDS
 from .error_pages import ErrorPageRefresh
 from .history import CellHistory
 from .magics import ProtowebMagics
@@ -176,7 +177,7 @@ class Extension:
         if last is None or not self.panel.use_widgets:
             return
         run, success = last
-        defines_routes = any(kind == "route" for kind, _ in run.defined)
+        defines_routes = any(kind in ROUTE_KINDS for kind, _ in run.defined)
         if success and defines_routes and run.cell_id is not None:
             self.panel.show_cell_line(run.cell_id)
 

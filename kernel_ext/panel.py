@@ -19,6 +19,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from . import panel_html, render
+from .definitions import ROUTE_KINDS
 from .favicon import FAVICON
 
 if TYPE_CHECKING:
@@ -201,8 +202,12 @@ class Panel:
 
     def _cell_rows(self, cell_id: str, rows: list[RouteRow]) -> list[RouteRow]:
         """The rows of the routes the cell ``cell_id`` owns."""
-        ownership = self.bench.history.ownership
-        return [r for r in rows if ownership.cell_of(("route", r.endpoint)) == cell_id]
+        owner = self.bench.history.ownership.cell_of
+        return [
+            row
+            for row in rows
+            if any(owner((kind, row.endpoint)) == cell_id for kind in ROUTE_KINDS)
+        ]
 
     def _render_cell_lines(self, rows: list[RouteRow], base_url: str) -> None:
         if not self.cell_lines:

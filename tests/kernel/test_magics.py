@@ -394,6 +394,19 @@ def test_a_route_cell_gets_a_live_status_line(kernel: Kernel, url: str) -> None:
     assert "/lined?seen=1" in value and "pw-s-2" in value
 
 
+def test_a_blueprint_route_cell_gets_a_live_status_line(kernel: Kernel) -> None:
+    kernel.run(
+        "from protoweb import Blueprint\n"
+        "lined_bp = Blueprint('lined_bp', __name__, url_prefix='/lb')\n"
+        "app.register_blueprint(lined_bp)",
+        cell_id="lined-bp-setup",
+    )
+    result = kernel.run("%%route /page --blueprint lined_bp\n'bp'", cell_id="lined-bp")
+    widget = "application/vnd.jupyter.widget-view+json"
+    views = [d for d in result.displays if widget in d]
+    assert [view["text/plain"] for view in views] == ["GET /lb/page"]
+
+
 def test_tab_completion_of_verbs_methods_and_paths(kernel: Kernel) -> None:
     assert {"request", "restart", "routes"} <= set(kernel.complete("%protoweb r"))
     assert "/hello/<name>" not in kernel.complete("%protoweb show /")
