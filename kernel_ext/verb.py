@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from IPython.core.error import UsageError
 from IPython.core.magic_arguments import MagicArgumentParser
 
 if TYPE_CHECKING:
@@ -68,7 +69,13 @@ class Verb:
         return parser
 
     def run(self, bench: Workbench, words: list[str]) -> Any:
-        args = self.parser().parse_args(words)
+        try:
+            args = self.parser().parse_args(words)
+        except UsageError as error:  # argparse's words, with this verb's usage
+            usage = f"%protoweb {self.name} {self.usage}".rstrip()
+            raise UsageError(
+                f"%protoweb {self.name}: {error} (usage: {usage})"
+            ) from None
         return self.handler(bench, args)
 
 

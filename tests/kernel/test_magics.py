@@ -319,6 +319,11 @@ def test_request_verb_form_data_and_bad_input(kernel: Kernel) -> None:
     assert "UsageError" in bad_header.stderr and "Name: value" in bad_header.stderr
     bad_method = kernel.execute("%protoweb request FETCH /form")
     assert "UsageError" in bad_method.stderr
+    no_method = kernel.execute("%protoweb request /form")
+    assert (
+        "%protoweb request: the following arguments are required: path (usage:"
+        ' %protoweb request METHOD PATH [-d DATA] [-H "Name: value"])'
+    ) in no_method.stderr
 
 
 def test_request_verb_says_what_a_failing_view_raised(kernel: Kernel) -> None:
