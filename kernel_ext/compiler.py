@@ -35,6 +35,9 @@ class CompiledView:
     shadowed_global: bool = False
     #: protoweb helpers the body uses that the notebook has not imported.
     unimported: tuple[str, ...] = ()
+    #: The body has no ``return`` and does not end with an expression, so the
+    #: view always returns ``None`` (an error on every request).
+    returns_nothing: bool = False
 
 
 def register_cell_text(filename: str, text: str) -> None:
@@ -161,6 +164,22 @@ def _unimported_helpers(
     )
 
 
+def _returns_nothing(tree: ast.Module) -> bool:
+    """Whether the body neither returns nor ends with an expression (or a raise)."""
+    if isinstance(tree.body[-1], ast.Expr | ast.Raise):
+        return False
+    pending: list[ast.AST] = list(tree.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Return):
+            return False
+        if not isinstance(
+            node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda
+        ):
+            pending.extend(ast.iter_child_nodes(node))
+    return True
+
+
 def _references_global(tree: ast.Module, name: str, params: tuple[str, ...]) -> bool:
     """Whether the body reads the global ``name`` (a name it also binds is local)."""
     if name in params:
@@ -257,4 +276,5 @@ def compile_view(
         filename=filename,
         shadowed_global=_references_global(tree, spec.endpoint, spec.variables),
         unimported=_unimported_helpers(tree, namespace, spec.variables),
+        returns_nothing=_returns_nothing(tree),
     )

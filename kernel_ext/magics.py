@@ -100,6 +100,11 @@ class ProtowebMagics(Magics):
                 f"note: the view is named {spec.endpoint!r}, like a global it uses;"
                 " an exported app would shadow it (pass --name to rename the view)"
             )
+        if compiled.returns_nothing:
+            print(
+                "note: the body has no return and does not end with an expression,"
+                " so the view returns None (a 500); end it with the response"
+            )
         if compiled.unimported:
             names = ", ".join(compiled.unimported)
             print(

@@ -283,6 +283,19 @@ def test_route_cell_notes_protoweb_helpers_it_uses_but_the_notebook_lacks(
     assert "note" not in kernel.run(local, cell_id="local-helper").stdout
 
 
+def test_route_cell_notes_a_body_that_can_only_return_none(kernel: Kernel) -> None:
+    note = "note: the body has no return and does not end with an expression"
+    assert note in kernel.run("%%route /nothing\nx = 1", cell_id="nothing").stdout
+    for body in (
+        "x = 1\nx",
+        "if request.args:\n    return 'a'\nelse:\n    x = 'b'",
+        "raise ValueError('no')",
+        "abort(404)",
+    ):
+        result = kernel.run(f"%%route /something\n{body}", cell_id="something")
+        assert note not in result.stdout, body
+
+
 def test_request_verb_shows_status_headers_blank_line_and_json(
     kernel: Kernel,
 ) -> None:
