@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .app_templates import _jinja_decorator
 from .hooks import ErrorKey, Hooks
 from .scaffold import Scaffold, endpoint_from_view
 
@@ -421,16 +422,3 @@ def _nested_options(
     options["name_prefix"] = parent_name
     return options
 
-
-def _jinja_decorator(
-    add: Callable[[Callable[..., Any], str | None], None], name: Any
-) -> Callable[[F], F]:
-    if callable(name):
-        add(name, None)
-        return name
-
-    def decorator(f: F) -> F:
-        add(f, name)
-        return f
-
-    return decorator
