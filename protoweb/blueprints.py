@@ -421,4 +421,3 @@ def _nested_options(
         options["url_prefix"] = state.url_prefix
     options["name_prefix"] = parent_name
     return options
-
