@@ -333,6 +333,11 @@ class App:
         """Werkzeug's match of ``path`` (a ``PATH_INFO``, latin-1 of UTF-8)."""
         if not path.isascii():
             path = path.encode("latin-1").decode("utf-8", "replace")
+        fast = table.fast_matcher()
+        if fast is not None:
+            found = fast.match(path, method)
+            if found is not None:
+                return found
         try:
             return table.matcher.match(path, method, return_rule=True)
         except RequestRedirect:
