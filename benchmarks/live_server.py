@@ -72,7 +72,7 @@ def serve(name: str) -> None:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         port = server.server_port
     else:
-        from protoweb.server import LiveServer
+        from protoweb.serving import LiveServer
 
         app = _wsgi_app("protoweb")
         samples = _time_dev_tools(app) if name == "protoweb-timed" else None
@@ -92,8 +92,8 @@ def _time_dev_tools(app: Any) -> dict[str, dict[str, list[float]]]:
     """Instrument the live server: for every request, the dev tools' own time (the
     middleware's call less the app's) and the whole request's CPU time in its
     thread; returns the samples (µs) by kind, then path, filled as requests come."""
-    from protoweb.devtools.keepalive import KeepAliveRequestHandler
     from protoweb.devtools.middleware import DevTools
+    from protoweb.serving.keepalive import KeepAliveRequestHandler
 
     tools: dict[str, list[float]] = {}
     whole: dict[str, list[float]] = {}

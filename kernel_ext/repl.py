@@ -15,7 +15,7 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from protoweb.server import bind_server
+from protoweb.serving.live_server import bind_server
 
 from .extension import current_session
 from .render import status_line

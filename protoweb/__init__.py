@@ -17,8 +17,8 @@ from .responses import abort as abort
 from .responses import jsonify as jsonify
 from .responses import make_response as make_response
 from .responses import redirect as redirect
-from .server import LiveServer as LiveServer
-from .server import PortInUseError as PortInUseError
+from .serving import LiveServer as LiveServer
+from .serving import PortInUseError as PortInUseError
 from .templating import TemplateSyntaxError as TemplateSyntaxError
 from .templating import render_template as render_template
 from .templating import render_template_string as render_template_string

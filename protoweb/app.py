@@ -26,7 +26,7 @@ from .templating import AppLoader, TemplateStore, create_environment
 from .wrappers import Request, Response
 
 if TYPE_CHECKING:
-    from .server import LiveServer
+    from .serving import LiveServer
 
 F = TypeVar("F", bound=Callable[..., Any])
 ChangeListener = Callable[[str, str], None]
@@ -479,7 +479,7 @@ class App:
         :param port: ``0`` picks a free port; ``server.url`` says which.
         :param dev: dev tools on (request log, traceback pages, live reload).
         """
-        from .server import LiveServer
+        from .serving import LiveServer
 
         if self.server is not None and self.server.running:
             raise RuntimeError(f"{self!r} is already serving at {self.server.url}")
@@ -490,6 +490,6 @@ class App:
     def run(self, host: str = "127.0.0.1", port: int = 5000, **options: Any) -> None:
         """Serve until interrupted (blocking); production deployments use any WSGI
         server with ``app`` as the callable."""
-        from .server import run_simple
+        from .serving.live_server import run_simple
 
         run_simple(self, host, port, **options)

@@ -45,7 +45,7 @@ def _repl(args: argparse.Namespace) -> int:
             ' install them with: pip install "protoweb[jupyter]"'
         ) from None
 
-    from .server import PortInUseError
+    from .serving import PortInUseError
 
     app = load_app(args.app) if args.app else None
     ipython_args = args.ipython_args

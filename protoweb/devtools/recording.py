@@ -14,7 +14,7 @@ from typing import Any
 
 from ..app import ENVIRON_ENDPOINT
 from ..responses import StartResponse
-from .keepalive import ENVIRON_REQUEST_HEADERS
+from ..serving.keepalive import ENVIRON_REQUEST_HEADERS
 from .log import BODY_LIMIT, RequestLog, RequestRecord
 from .traceback_page import format_traceback
 

@@ -1,7 +1,7 @@
 """Serving: the live server in a background thread, and a blocking ``run``.
 
 The live server is Werkzeug's threaded server with HTTP/1.1 keep-alive
-(:mod:`protoweb.devtools.keepalive`), run from a daemon thread and owned by a
+(:mod:`protoweb.serving.keepalive`), run from a daemon thread and owned by a
 :class:`LiveServer`; in dev mode the dev tools (:mod:`protoweb.devtools`) wrap the
 app. ``run`` is Werkzeug's plain ``run_simple``, without either.
 """
@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.serving import run_simple as _werkzeug_run_simple
 
-from .devtools.log import RequestLog
-from .devtools.reload import ReloadHub
+from ..devtools.log import RequestLog
+from ..devtools.reload import ReloadHub
 
 if TYPE_CHECKING:
-    from .app import App
-    from .devtools.http_server import LiveHTTPServer
+    from ..app import App
+    from .http_server import LiveHTTPServer
 
 #: Seconds :meth:`LiveServer.stop` waits for requests still being answered.
 STOP_GRACE_SECONDS = 2.0
@@ -46,7 +46,7 @@ def bind_server(
     :raises PortInUseError: the port is taken (Werkzeug would print a message and
         call ``sys.exit``; this is an exception a caller can handle).
     """
-    from .devtools.http_server import BindError, LiveHTTPServer
+    from .http_server import BindError, LiveHTTPServer
 
     try:
         return LiveHTTPServer(host, port, app, request_timeout=request_timeout)
@@ -125,7 +125,7 @@ class LiveServer:
         """The WSGI callable actually served (the app, with dev tools when on)."""
         if not self.dev:
             return self.app
-        from .devtools.middleware import DevTools
+        from ..devtools.middleware import DevTools
 
         return DevTools(self.app, self.request_log, self.reload_hub)
 

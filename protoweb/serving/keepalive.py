@@ -7,7 +7,7 @@ and keeps the connection when the client allows it; a request it cannot frame
 safely is answered and its connection closed. Every connection has a socket
 timeout, so a stalled client only ever holds its own thread, and not for long.
 
-The server that runs it is :class:`~protoweb.devtools.http_server.LiveHTTPServer`.
+The server that runs it is :class:`~protoweb.serving.http_server.LiveHTTPServer`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Werkzeug's threaded WSGI server, with tracked connections and a prompt stop.
 
 :class:`LiveHTTPServer` serves every connection with the keep-alive handler
-(:mod:`protoweb.devtools.keepalive`) in a thread of its own, tracks those
+(:mod:`protoweb.serving.keepalive`) in a thread of its own, tracks those
 connections so that :meth:`~LiveHTTPServer.close_connections` can end them all when
 the live server stops, and wakes its accept loop at once on
 :meth:`~LiveHTTPServer.shutdown`.
