@@ -23,12 +23,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from kernel_ext.cells import cell_run
 from protoweb import App
 from protoweb.devtools.log import RequestRecord
-from protoweb.export import Cell, SessionSource, export_project
+from protoweb.export import Cell, Prototype, ViewSource, export_project
 from protoweb.export.app_module import render_app_module
-from protoweb.export.history import session_statements
-from protoweb.export.slicing import slice_session
+from protoweb.export.history import read_cells
+from protoweb.export.slicing import slice_cells
 from protoweb.export.targets import PROTOWEB
 
 from .report import write_section
@@ -98,7 +99,7 @@ def request_for(index: int) -> tuple[str, str, str, bytes]:
     return "POST", f"/echo/{index}", "", f"text=hello+{index}".encode()
 
 
-def build_session() -> SessionSource:
+def build_session() -> Prototype:
     """The 100-route session: cells run against a live app, requests recorded."""
     namespace: dict[str, object] = {"__name__": "__main__"}
     exec(PREAMBLE, namespace)
@@ -106,7 +107,7 @@ def build_session() -> SessionSource:
     if not isinstance(app, App):
         raise SystemExit("the preamble did not make an App")
     cells = list(SETUP_CELLS)
-    definitions: dict[str, str] = {}
+    views: list[ViewSource] = []
     for cell in SETUP_CELLS[1:]:
         if not cell.startswith(("!", "%")) and "IPython" not in cell:
             exec(cell, namespace)
@@ -115,7 +116,8 @@ def build_session() -> SessionSource:
         cells.append(cell)
         exec(generated or cell, namespace)
         if generated:
-            definitions[generated.split("def ")[1].split("(")[0]] = generated
+            endpoint = generated.split("def ")[1].split("(")[0]
+            views.append(ViewSource(endpoint, generated, len(cells)))
     app.templates["layout.html"] = (
         "<title>{{ title }}</title>{% block body %}{% endblock %}"
     )
@@ -152,9 +154,10 @@ def build_session() -> SessionSource:
                 response_body=response.get_data(),
             )  # fmt: skip
         )
-    return SessionSource(
-        app, [Cell(c, n) for n, c in enumerate(cells, start=1)], definitions,
-        records, preamble=[PREAMBLE],
+    preamble = Cell(PREAMBLE, PREAMBLE, name="the extension's preamble")
+    return Prototype(
+        app, [preamble, *(cell_run(c, n) for n, c in enumerate(cells, start=1))],
+        views, records,
     )  # fmt: skip
 
 
@@ -162,7 +165,7 @@ def measure(runs: int) -> dict[str, float | int]:
     """Export the session ``runs`` times (after one untimed run)."""
     session = build_session()
     started = time.perf_counter()
-    piece = slice_session(session_statements(session), session.app.endpoints)
+    piece = slice_cells(read_cells(session), session.app.endpoints)
     render_app_module(piece, name="shop", target=PROTOWEB, config=session.app.config)
     engine = time.perf_counter() - started
     times = []

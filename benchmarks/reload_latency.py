@@ -152,7 +152,9 @@ def measure_protoweb(trials: int) -> tuple[list[float], list[float]]:
 def _get(port: int) -> bytes | None:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=2) as sock:
-            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            sock.sendall(
+                b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+            )
             data = b""
             while chunk := sock.recv(65536):
                 data += chunk

@@ -1,4 +1,4 @@
-"""The IPython side of protoweb: magics, the session, the panel and the REPL.
+"""The IPython side of protoweb: magics, the workbench, the panel and the REPL.
 
 Nothing here is imported by :mod:`protoweb`; ``%load_ext protoweb`` imports it
 lazily through :func:`protoweb.load_ipython_extension`.
@@ -23,8 +23,8 @@ def unload_ipython_extension(ipython: Any) -> None:
     unload(ipython)
 
 
-def current_session(shell: Any = None) -> Any:
-    """The loaded extension's :class:`~kernel_ext.session.Session`, or ``None``."""
-    from .extension import current_session as session
+def current_workbench(shell: Any = None) -> Any:
+    """The loaded extension's :class:`~kernel_ext.workbench.Workbench`, or ``None``."""
+    from .extension import current_workbench as workbench
 
-    return session(shell)
+    return workbench(shell)

@@ -1,37 +1,41 @@
 """Following each cell run: what it defines, what it owns, how it changed the app.
 
 IPython's ``pre_run_cell``/``post_run_cell`` events and the app's change listener
-drive a :class:`CellRunTracker`, so that a cell owns what it defines, what it no
-longer defines is removed, and each run that changes the route table prints a
-one-line diff.
+drive a :class:`CellRunTracker`, so that each run is kept in the history, a cell
+owns what it defines, what it no longer defines is removed, and each run that
+changes the route table prints a one-line diff.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from protoweb import App
 
-from .history import (
-    CellRun,
-    Definition,
-    SessionHistory,
-    function_source,
-    route_definition,
-)
-from .ownership import (
-    BUILTIN_ENDPOINTS,
-    Item,
-    TableSnapshot,
-    format_diff,
-    snapshot,
-    table_diff,
-)
+from . import definitions
+from .cells import cell_run
+from .history import CellHistory
+from .ownership import Item, TableSnapshot, format_diff, snapshot, table_diff
 
 if TYPE_CHECKING:
     from IPython.core.interactiveshell import ExecutionInfo, ExecutionResult
+
+
+def prompt_number(shell: Any) -> int:
+    """The ``In [N]`` of the cell about to run, from ``pre_run_cell``.
+
+    IPython's input history (``In``) is indexed by prompt number, and takes this
+    cell's input only after ``pre_run_cell``, on every IPython. The execution
+    counter is no guide: IPython 9 advances it before ``pre_run_cell``, 8 after
+    the cell has run. ``post_run_cell`` then checks the number against the
+    result's ``execution_count``, which is final.
+    """
+    history = getattr(getattr(shell, "history_manager", None), "input_hist_raw", None)
+    if isinstance(history, list) and history:
+        return len(history)
+    return int(shell.execution_count)
 
 
 @dataclass
@@ -42,8 +46,12 @@ class CellRunState:
     execution_count: int
     raw_cell: str
     before: TableSnapshot
+    info_stored: bool = True
     defined: set[Item] = field(default_factory=set)
-    recorded: set[Item] = field(default_factory=set)
+    #: Hooks, filters, handlers and blueprint items before the run.
+    before_definitions: dict[Item, Any] = field(default_factory=dict)
+    #: ``(kind, name)`` of the app's change events for those, during the run.
+    events: set[tuple[str, str]] = field(default_factory=set)
 
 
 class CellRunTracker:
@@ -51,7 +59,7 @@ class CellRunTracker:
 
     :param shell: the IPython shell.
     :param app: the app the cells define.
-    :param history: where executed cells, definitions and ownership are kept.
+    :param history: where executed cells, view sources and ownership are kept.
     :param notify: called after a run (or a change made outside one) changed the
         routes, templates or static files.
     """
@@ -60,7 +68,7 @@ class CellRunTracker:
         self,
         shell: Any,
         app: App,
-        history: SessionHistory,
+        history: CellHistory,
         notify: Callable[[], None],
     ) -> None:
         self.shell = shell
@@ -69,21 +77,28 @@ class CellRunTracker:
         self.notify = notify
         #: The cell running now, ``None`` between runs.
         self.run: CellRunState | None = None
+        #: The run that ended last, and whether it succeeded.
+        self.last_run: tuple[CellRunState, bool] | None = None
         self._removing = False
 
     def pre_run_cell(self, info: ExecutionInfo) -> None:
         """IPython event: a cell is about to run."""
-        count = self.shell.execution_count
+        count = prompt_number(self.shell)
         cell_id = getattr(info, "cell_id", None) or None
         raw = info.raw_cell or ""
-        self.run = CellRunState(cell_id, count, raw, snapshot(self.app))
-        if info.store_history and not info.silent:
-            self.history.cells.append(CellRun(count, cell_id, raw))
+        stored = bool(info.store_history and not info.silent)
+        self.run = CellRunState(cell_id, count, raw, snapshot(self.app), stored)
+        self.run.before_definitions = self._definitions()
+        if stored:
+            transformer = getattr(self.shell, "input_transformer_manager", None)
+            self.history.cells.append(cell_run(raw, count, cell_id, transformer))
 
     def app_changed(self, kind: str, name: str) -> None:
         """App change listener: note what the running cell defines."""
         if self._removing:
             return
+        if self.run is not None and kind in definitions.KINDS:
+            self.run.events.add((kind, name))
         exists = self._exists(kind, name)
         if exists is None:
             return
@@ -91,11 +106,13 @@ class CellRunTracker:
         if not exists:
             self.history.ownership.forget(item)
             if kind == "route":
-                self.history.definitions.pop(name, None)
-            else:
-                self.history.assets.pop(item, None)
-        elif self.run is not None:
-            self.run.defined.add(item)
+                self.history.forget_route(name)
+        else:
+            if kind == "route":
+                count = self.run.execution_count if self.run else None
+                self.history.route_changed(name, count)
+            if self.run is not None:
+                self.run.defined.add(item)
         if self.run is None:
             self.notify()
 
@@ -111,17 +128,30 @@ class CellRunTracker:
     def post_run_cell(self, result: ExecutionResult) -> None:
         """IPython event: a cell has run; settle ownership and print the diff."""
         run, self.run = self.run, None
+        self.last_run = None
         if run is None:
             return
+        self._note_definitions(run)
+        final = getattr(result, "execution_count", None)
+        if run.info_stored and isinstance(final, int) and final != run.execution_count:
+            self._renumber(run, final)
         success = result.error_before_exec is None and result.error_in_exec is None
+        self.last_run = (run, success)
         if not success and run.execution_count:
             self.history.failed_cells.add(run.execution_count)
-        self._record_decorated_views(run)
         ownership = self.history.ownership
         if run.cell_id is not None:
             if success:
                 stale = ownership.settle(run.cell_id, run.defined)
-                self._remove(stale)
+                kept = {
+                    item
+                    for item in stale
+                    if item[0] in definitions.KINDS
+                    and definitions.still_named(item, run.raw_cell)
+                }
+                for item in kept:
+                    ownership.claim(run.cell_id, item)
+                self._remove(stale - kept)
             else:
                 for item in run.defined:
                     ownership.claim(run.cell_id, item)
@@ -131,51 +161,42 @@ class CellRunTracker:
         if changes or run.defined:
             self.notify()
 
-    def _record_decorated_views(self, run: CellRunState) -> None:
-        """Record the source of views that an ordinary cell registered."""
-        code: str | None = None
-        endpoints = self.app.endpoints
-        for kind, name in sorted(run.defined):
-            if kind != "route" or (kind, name) in run.recorded:
-                continue
-            if name not in endpoints:
-                continue
-            if name in BUILTIN_ENDPOINTS:
-                continue
-            if code is None:
-                code = self._transformed(run.raw_cell)
-            endpoint = endpoints[name]
-            view_name = getattr(endpoint.view, "__name__", name)
-            self.history.definitions[name] = route_definition(
-                endpoint,
-                function_source(code, view_name),
-                run.cell_id,
-                run.execution_count,
-            )
-        for kind, name in run.defined:
-            if kind != "route" and (kind, name) not in run.recorded:
-                self._record_asset_from_app(kind, name, run)
+    def _definitions(self) -> dict[Item, Any]:
+        return definitions.definitions(self.app, self.shell.user_ns)
 
-    def _record_asset_from_app(self, kind: str, name: str, run: CellRunState) -> None:
-        if not self._exists(kind, name):
-            return
-        if kind == "template":
-            text = self.app.templates[name]
-        else:
-            text = self.app.static_files[name].decode("utf-8", "replace")
-        self.history.assets[(kind, name)] = Definition(
-            kind=kind,
-            name=name,
-            source=text,
-            cell_id=run.cell_id,
-            execution_count=run.execution_count,
-        )
+    def _note_definitions(self, run: CellRunState) -> None:
+        """Add the hooks, filters, handlers and blueprint items the run defined."""
+        after = self._definitions()
+        defined = definitions.changed(run.before_definitions, after)
+        defined |= definitions.touched(run.events, after)
+        for item in run.before_definitions.keys() - after.keys():
+            self.history.ownership.forget(item)
+        run.defined |= defined
+        for kind, key in defined:
+            if kind == "bp_route":
+                view = self.history.views.get(key)
+                if view is None or view.execution_count != run.execution_count:
+                    self.history.route_changed(key, run.execution_count)
+                else:
+                    self.history.view_cells[key] = run.execution_count
 
-    def _transformed(self, raw_cell: str) -> str:
-        try:
-            return str(self.shell.transform_cell(raw_cell))
-        except Exception:
-            return raw_cell
+    def _renumber(self, run: CellRunState, final: int) -> None:
+        """Give what the run recorded its final prompt number (IPython's own)."""
+        provisional, run.execution_count = run.execution_count, final
+        history = self.history
+        for index in range(len(history.cells) - 1, -1, -1):
+            if history.cells[index].execution_count == provisional:
+                history.cells[index] = replace(
+                    history.cells[index], execution_count=final
+                )
+                break
+        for kind, endpoint in run.defined:
+            routes = ("route", "bp_route")
+            view = history.views.get(endpoint) if kind in routes else None
+            if view is not None and view.execution_count == provisional:
+                history.views[endpoint] = replace(view, execution_count=final)
+            if kind in routes and history.view_cells.get(endpoint) == provisional:
+                history.view_cells[endpoint] = final
 
     def _remove(self, items: set[Item]) -> None:
         """Remove what a cell no longer defines."""
@@ -184,11 +205,14 @@ class CellRunTracker:
             for kind, name in sorted(items):
                 if kind == "route" and name in self.app.endpoints:
                     self.app.remove_route(name)
-                    self.history.definitions.pop(name, None)
+                    self.history.forget_route(name)
                 elif kind == "template" and name in self.app.templates:
                     del self.app.templates[name]
                 elif kind == "static" and name in self.app.static_files:
                     del self.app.static_files[name]
-                self.history.assets.pop((kind, name), None)
+                elif kind in definitions.KINDS:
+                    definitions.remove_definition(
+                        self.app, self.shell.user_ns, kind, name
+                    )
         finally:
             self._removing = False

@@ -2,9 +2,11 @@
 
 The body runs as the function's body: the rule's variables are its parameters,
 ``return`` works, and when the last statement is an expression its value is
-returned. The code is compiled against the cell's own text (registered with
-:mod:`linecache` under the cell's name), so tracebacks show the cell's lines. The
-same function is also written out as ordinary decorated Python for the exporter.
+returned; a body that uses ``await`` (or ``async for``/``async with``) at its top
+level becomes an ``async def`` view. The code is compiled against the cell's own
+text (registered with :mod:`linecache` under the cell's name), so tracebacks show
+the cell's lines. The same function is also written out as ordinary decorated
+Python for the exporter.
 """
 
 from __future__ import annotations
@@ -60,11 +62,32 @@ def _string_continuation_lines(tree: ast.Module) -> set[int]:
     return inside
 
 
-def export_source(spec: RouteSpec, body: str) -> str:
-    """The view as ordinary Python: ``@app.route(...)`` over a ``def``.
+def uses_await(tree: ast.Module) -> bool:
+    """Whether the body awaits at its own level (not inside a nested function)."""
+    pending: list[ast.AST] = list(tree.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Await | ast.AsyncFor | ast.AsyncWith):
+            return True
+        if isinstance(node, ast.comprehension) and node.is_async:
+            return True
+        if isinstance(
+            node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef
+        ):
+            continue
+        pending.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def export_source(spec: RouteSpec, body: str, owner: str = "app") -> str:
+    """The view as ordinary Python: ``@app.route(...)`` over a ``def`` (an
+    ``async def`` when the body awaits).
 
     The body keeps its text (comments included); a final expression statement gets
     ``return`` in front of it.
+
+    :param owner: the name the decorator is on: ``app``, or the variable holding
+        the view's blueprint.
     """
     tree = ast.parse(body)
     lines = body.splitlines()
@@ -82,19 +105,34 @@ def export_source(spec: RouteSpec, body: str) -> str:
     while indented and not indented[-1].strip():
         indented.pop()
     methods = ", ".join(json.dumps(method) for method in spec.methods)
+    define = "async def" if uses_await(tree) else "def"
     header = [
-        f"@app.route({json.dumps(spec.rule)}, methods=[{methods}])",
-        f"def {spec.endpoint}({', '.join(spec.variables)}):",
+        f"@{owner}.route({json.dumps(spec.rule)}, methods=[{methods}])",
+        f"{define} {spec.endpoint}({', '.join(spec.variables)}):",
     ]
     return "\n".join(header + (indented or ["    pass"])) + "\n"
 
 
 def _references_global(tree: ast.Module, name: str, params: tuple[str, ...]) -> bool:
+    """Whether the body reads the global ``name`` (a name it also binds is local)."""
     if name in params:
         return False
-    return any(
-        isinstance(node, ast.Name) and node.id == name for node in ast.walk(tree)
-    )
+    reads = binds = declared_global = False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id == name:
+            if isinstance(node.ctx, ast.Load):
+                reads = True
+            else:
+                binds = True
+        elif isinstance(node, ast.Global | ast.Nonlocal) and name in node.names:
+            declared_global = True
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            binds = binds or node.name == name
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            for alias in node.names:
+                bound = alias.asname or alias.name.split(".")[0]
+                binds = binds or bound == name
+    return reads and (declared_global or not binds)
 
 
 def compile_view(
@@ -103,6 +141,7 @@ def compile_view(
     namespace: dict[str, Any],
     filename: str,
     body_line: int = 2,
+    owner: str = "app",
 ) -> CompiledView:
     """Build the view for ``spec`` from a cell ``body``.
 
@@ -111,6 +150,8 @@ def compile_view(
     :param filename: the cell's name in tracebacks; its text must be registered
         with :func:`register_cell_text` for lines to show.
     :param body_line: the cell line the body starts on (after the magic line).
+    :param owner: the name the exported source's decorator is on (see
+        :func:`export_source`).
     :raises CellCompileError: a syntax error or an empty body; nothing is built.
     """
     if not body.strip():
@@ -140,7 +181,8 @@ def compile_view(
         kwarg=None,
         defaults=[],
     )
-    function_def = ast.FunctionDef(
+    kind = ast.AsyncFunctionDef if uses_await(tree) else ast.FunctionDef
+    function_def = kind(
         name=spec.endpoint,
         args=arguments,
         body=statements,
@@ -151,7 +193,7 @@ def compile_view(
         col_offset=0,
     )
     if hasattr(ast, "TypeVar"):
-        function_def.type_params = []  # type: ignore[attr-defined]
+        function_def.type_params = []  # type: ignore[union-attr]
     module = ast.Module(body=[function_def], type_ignores=[])
     ast.fix_missing_locations(module)
     try:
@@ -163,7 +205,7 @@ def compile_view(
     function = scratch[spec.endpoint]
     return CompiledView(
         function=function,
-        source=export_source(spec, body),
+        source=export_source(spec, body, owner),
         filename=filename,
         shadowed_global=_references_global(tree, spec.endpoint, spec.variables),
     )

@@ -14,27 +14,27 @@ from IPython.core.completer import SimpleCompletion, completion_matcher
 
 from .ownership import user_endpoints
 from .rules import KNOWN_METHODS
-from .verbs import VERBS
+from .verb_table import VERBS
 
 if TYPE_CHECKING:
-    from .session import Session
+    from .workbench import Workbench
 
 
-def known_paths(session: Session) -> list[str]:
+def known_paths(bench: Workbench) -> list[str]:
     """Rules without variables, static files, and paths requested so far."""
     paths: set[str] = set()
-    for _, endpoint in user_endpoints(session.app):
+    for _, endpoint in user_endpoints(bench.app):
         for rule in endpoint.rules:
             if not rule.arguments:
                 paths.add(rule.rule)
-    paths.update(f"/static/{name}" for name in session.app.static_files)
-    log = session.log
+    paths.update(f"/static/{name}" for name in bench.app.static_files)
+    log = bench.log
     if log is not None:
         paths.update(record.path for record in log.records())
     return sorted(paths)
 
 
-def candidates(line: str, session: Session) -> tuple[str, list[str]]:
+def candidates(line: str, bench: Workbench) -> tuple[str, list[str]]:
     """The token being completed on a ``%protoweb`` line, and its completions."""
     try:
         words = shlex.split(line)
@@ -55,23 +55,23 @@ def candidates(line: str, session: Session) -> tuple[str, list[str]]:
         return token, methods
     path_position = 2 if verb.name == "request" else 1
     if verb.path_argument and position == path_position:
-        return token, [p for p in known_paths(session) if p.startswith(token)]
+        return token, [p for p in known_paths(bench) if p.startswith(token)]
     if verb.name == "help" and position == 1:
         return token, [name for name in VERBS if name.startswith(token)]
     return token, []
 
 
-def make_matcher(session_of: Callable[[], Session | None]) -> Any:
-    """A matcher completing ``%protoweb`` lines for the current session."""
+def make_matcher(bench_of: Callable[[], Workbench | None]) -> Any:
+    """A matcher completing ``%protoweb`` lines for the current workbench."""
 
     @completion_matcher(identifier="protoweb", priority=1, api_version=2)
     def protoweb_matcher(context: Any) -> dict[str, Any]:
         line = context.text_until_cursor
         stripped = line.lstrip()
-        session = session_of()
-        if session is None or not stripped.startswith("%protoweb "):
+        bench = bench_of()
+        if bench is None or not stripped.startswith("%protoweb "):
             return {"completions": [], "suppress": False}
-        token, found = candidates(stripped, session)
+        token, found = candidates(stripped, bench)
         offset = len(token) - len(context.token)
         if offset > 0 and token.endswith(context.token):
             found = [item[offset:] for item in found]

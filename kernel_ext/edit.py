@@ -1,6 +1,6 @@
 """``%protoweb edit ENDPOINT_OR_PATH``: a view's source in ``$EDITOR``, then live.
 
-The view's source (as the session recorded it, else :func:`inspect.getsource`)
+The view's source (as the workbench kept it, else :func:`inspect.getsource`)
 is written to a temporary ``.py`` file and opened with IPython's editor hook,
 which runs ``$EDITOR``. When the editor closes, the file runs in the view's own
 namespace, so its ``@app.route`` registers the new view by endpoint, atomically.
@@ -22,22 +22,18 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from IPython.core.error import TryNext, UsageError
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
-from werkzeug.routing import RequestRedirect
 
 from protoweb import App
 
 from .compiler import register_cell_text
-from .history import function_source, route_definition
+from .history import CellHistory, function_source
 from .ownership import BUILTIN_ENDPOINTS, format_diff, snapshot, table_diff
-from .verbs import argument, verb
+from .verb import argument, verb
 
 if TYPE_CHECKING:
-    from .extension import Extension
-    from .session import Session
+    from .workbench import Workbench
 
 #: Opens ``path`` in an editor and returns when it closes; raises if it failed.
 Editor = Callable[[str], None]
@@ -75,39 +71,24 @@ def resolve_endpoint(app: App, target: str) -> str:
             f"no view with endpoint {target!r} (endpoints: {known});"
             " give an endpoint or a path such as /hello/ada"
         )
-    adapter = app.url_map.bind("localhost")
-    path, method = target, "GET"
-    for _ in range(3):
-        try:
-            endpoint, _values = adapter.match(path, method=method)
-        except RequestRedirect as redirect:
-            path = urlsplit(redirect.new_url).path or "/"
-        except MethodNotAllowed as error:
-            allowed = sorted(error.valid_methods or ())
-            named = [m for m in allowed if m not in ("HEAD", "OPTIONS")]
-            if not allowed:
-                break
-            method = (named or allowed)[0]
-        except HTTPException:
-            break
-        else:
-            if endpoint not in BUILTIN_ENDPOINTS:
-                return str(endpoint)
-            break
-    raise ViewEditError(f"no view answers {target!r}; %protoweb routes lists them")
+    endpoint = app.endpoint_for_path(target)
+    if endpoint is None or endpoint in BUILTIN_ENDPOINTS:
+        raise ViewEditError(f"no view answers {target!r}; %protoweb routes lists them")
+    return endpoint
 
 
-def view_source(app: App, endpoint: str, session: Session | None) -> str:
-    """The view's source as decorated Python, from the session or the code object.
+def view_source(app: App, endpoint: str, history: CellHistory | None) -> str:
+    """The view's source as decorated Python: the one kept for it (``%%route``,
+    an earlier edit), else its code object's (a view defined in a cell).
 
     :raises ViewEditError: the source is not known (a lambda, a view built by code).
     """
-    definition = session.definitions.get(endpoint) if session else None
-    if definition is not None and definition.source:
-        return definition.source
+    kept = history.views.get(endpoint) if history is not None else None
+    if kept is not None:
+        return kept.source
     view = app.endpoints[endpoint].view
     try:
-        source = inspect.getsource(view)
+        source = inspect.getsource(view) if view is not None else ""
     except (OSError, TypeError):
         source = ""
     source = textwrap.dedent(source)
@@ -133,21 +114,21 @@ def drafts_folder(app: App) -> str:
 
 
 class ViewEditor:
-    """Edits the views of one session.
+    """Edits the views of one workbench.
 
     A file whose edit failed stays in :func:`drafts_folder` as the view's draft,
     and the next edit of that view opens it again, so no typing is lost.
 
-    :param session: the extension's session (its app, namespace and history).
+    :param bench: the workbench (its app, namespace and history).
     :param editor: opens a file and waits; IPython's ``shell.hooks.editor``.
     """
 
-    def __init__(self, session: Session, editor: Editor) -> None:
-        self.session = session
+    def __init__(self, bench: Workbench, editor: Editor) -> None:
+        self.bench = bench
         self.editor = editor
 
     def draft_path(self, endpoint: str) -> str:
-        return os.path.join(drafts_folder(self.session.app), f"{endpoint}.py")
+        return os.path.join(drafts_folder(self.bench.app), f"{endpoint}.py")
 
     def edit(self, target: str) -> EditResult:
         """Open the view for ``target`` in the editor and register what comes back.
@@ -156,12 +137,12 @@ class ViewEditor:
             the editor failed, or the edited file does not compile or run; the old
             view keeps serving in every case.
         """
-        app = self.session.app
+        app = self.bench.app
         endpoint = resolve_endpoint(app, target)
         path = self.draft_path(endpoint)
         is_draft = os.path.exists(path)
         if not is_draft:
-            source = view_source(app, endpoint, self.session)
+            source = view_source(app, endpoint, self.bench.history)
             with open(path, "w", encoding="utf-8") as file:
                 file.write(source)
         before_text = _read(path)
@@ -192,7 +173,7 @@ class ViewEditor:
         :raises ViewEditError: it does not compile, fails to run, or registers no
             route; routes it did not register are left as they were.
         """
-        app = self.session.app
+        app = self.bench.app
         old = app.endpoints[endpoint]
         try:
             code = compile(text, filename, "exec")
@@ -204,7 +185,7 @@ class ViewEditor:
             ) from None
         namespace = getattr(old.view, "__globals__", None)
         if not isinstance(namespace, dict):
-            namespace = self.session.shell.user_ns
+            namespace = self.bench.shell.user_ns
         view_name = getattr(old.view, "__name__", endpoint)
         missing = object()
         shadowed = namespace.get(view_name, missing)
@@ -247,25 +228,8 @@ class ViewEditor:
             source = text
             if name != primary:
                 source = function_source(text, getattr(view, "__name__", name)) or text
-            self._record(name, source, filename)
+            self.bench.record_view(name, source)
         return table_diff(before, snapshot(app))
-
-    def _record(self, endpoint: str, source: str, filename: str) -> None:
-        """Keep the edited source as the endpoint's definition, for the exporter.
-
-        It is ordinary Python (``magic`` false) made by the ``%protoweb edit`` run,
-        so an export places it there, after the definition it replaces.
-        """
-        run = self.session.run
-        self.session.record_definition(
-            route_definition(
-                self.session.app.endpoints[endpoint],
-                source,
-                run.cell_id if run else None,
-                run.execution_count if run else None,
-                filename,
-            )
-        )
 
 
 def _read(path: str) -> str:
@@ -314,17 +278,15 @@ def ipython_editor(shell: Any) -> Editor:
     arguments=[argument("target", metavar="ENDPOINT_OR_PATH")],
     path_argument="target",
 )
-def edit(ext: Extension, args: Any) -> None:
-    session = ext.session
-
+def edit(bench: Workbench, args: Any) -> None:
     def open_in_editor(path: str) -> None:
-        ipython_editor(ext.shell)(path)
+        ipython_editor(bench.shell)(path)
 
     try:
-        result = ViewEditor(session, open_in_editor).edit(args.target)
+        result = ViewEditor(bench, open_in_editor).edit(args.target)
     except ViewEditError as error:
         raise UsageError(f"%protoweb edit: {error}") from None
     if not result.changed:
         print(f"{result.endpoint}: no change")
-    elif session.run is None:
+    elif bench.runs.run is None:
         print(format_diff(result.changes))

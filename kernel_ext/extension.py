@@ -2,16 +2,16 @@
 
 ``%load_ext protoweb`` makes (or adopts) ``app``, starts the live server, registers
 the magics, the cell events, the app's change listener, the request-log
-subscriber, the ``%protoweb`` completer, the App display formatter, the thread
-output routing and an exit hook, and shows the panel. ``%unload_ext`` (and so
-``%reload_ext``) removes each of them and stops the server; the next load adopts
-the same app and history and takes the same port again.
+subscriber, the ``%protoweb`` completer, the App display formatter, the
+capture of what views print, and an exit hook, and shows the panel.
+``%unload_ext`` (and so ``%reload_ext``) removes each of them and stops the
+server; the next load adopts the same app and history and takes the same port
+again.
 """
 
 from __future__ import annotations
 
 import atexit
-import importlib
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -23,18 +23,12 @@ from protoweb import App, LiveServer
 
 from . import render
 from .completion import make_matcher
-from .history import SessionHistory
+from .error_pages import ErrorPageRefresh
+from .history import CellHistory
 from .magics import ProtowebMagics
 from .panel import Panel, widgets_available
-from .session import Session
-from .thread_output import ThreadOutput, current_parent_header
-
-#: Modules that define ``%protoweb`` verbs, imported before the magics are built.
-VERB_MODULES: list[str] = [
-    "kernel_ext.verbs",
-    "kernel_ext.edit",
-    "kernel_ext.export_verb",
-]
+from .thread_output import ViewOutputs
+from .workbench import Workbench
 
 #: The app's logger for views that raise; in a notebook the panel and
 #: ``%protoweb log`` show those errors, so it is kept from printing them again.
@@ -49,7 +43,7 @@ class Retired:
     """What an unloaded extension leaves for the next load in the same shell."""
 
     app: App
-    history: SessionHistory
+    history: CellHistory
     server: LiveServer | None
 
 
@@ -58,33 +52,42 @@ _retired: dict[int, Retired] = {}
 
 
 class Extension:
-    """The extension loaded into one shell: its session, panel and hooks."""
+    """The extension loaded into one shell: its workbench, panel and hooks."""
 
     def __init__(self, shell: Any) -> None:
         self.shell = shell
         app, history, server = self._adopt()
-        self.session = Session(shell, app, history, server)
-        self.session.seed_cells(
+        self.bench = Workbench(shell, app, history, server)
+        self.bench.seed_cells(
             list(getattr(shell.history_manager, "input_hist_raw", []))
         )
         in_kernel = getattr(shell, "kernel", None) is not None
-        self.panel = Panel(self.session, widgets_available(shell), in_kernel)
-        self.magics = ProtowebMagics(shell, self)
-        self.matcher = make_matcher(lambda: self.session)
-        self.thread_output: ThreadOutput | None = None
+        self.panel = Panel(self.bench, widgets_available(shell), in_kernel)
+        self.magics = ProtowebMagics(shell, self.bench)
+        self.matcher = make_matcher(lambda: self.bench)
+        #: What views print and log, kept per request (in a kernel only: a
+        #: terminal shows a view's output where it was printed).
+        self.view_outputs: ViewOutputs | None = None
+        if in_kernel:
+            self.view_outputs = ViewOutputs(app, self.panel.output_added)
+            self.panel.view_outputs = self.view_outputs
+            self.bench.view_outputs = self.view_outputs
         self._log: Any = None
         # Bound methods are made anew at each attribute access, and some
         # registries remove by identity: keep one of each.
-        self._pre_run_cell = self.session.pre_run_cell
-        self._post_run_cell = self.session.post_run_cell
-        self._app_changed = self.session.app_changed
+        self._pre_run_cell = self.bench.runs.pre_run_cell
+        self._post_run_cell = self.bench.runs.post_run_cell
+        self._show_cell_line = self.show_cell_line
+        self._app_changed = self.bench.runs.app_changed
+        self._refresh_error_pages = ErrorPageRefresh(self.bench)
         self._record_added = self.panel.record_added
+        self._show_panel = self.panel.show
         self._on_update = self._updated
         self._shutdown = self.shutdown
         self._formatters: dict[str, Any] = {}
         self._quiet = logging.NullHandler()
 
-    def _adopt(self) -> tuple[App, SessionHistory, LiveServer | None]:
+    def _adopt(self) -> tuple[App, CellHistory, LiveServer | None]:
         namespace = self.shell.user_ns
         existing = namespace.get("app")
         if existing is not None and not isinstance(existing, App):
@@ -93,7 +96,7 @@ class Extension:
                 " (or del app) and run %load_ext protoweb again"
             )
         retired = _retired.pop(id(self.shell), None)
-        history = SessionHistory()
+        history = CellHistory()
         server = None
         if retired is not None:
             if existing is retired.app:
@@ -111,24 +114,23 @@ class Extension:
         return existing, history, server
 
     def load(self) -> None:
-        shell, session = self.shell, self.session
-        _, warning = session.start()
+        shell, bench = self.shell, self.bench
+        _, warning = bench.start()
         shell.events.register("pre_run_cell", self._pre_run_cell)
         shell.events.register("post_run_cell", self._post_run_cell)
-        session.app.add_change_listener(self._app_changed)
-        session.add_update_listener(self._on_update)
+        shell.events.register("post_run_cell", self._show_cell_line)
+        shell.events.register("post_run_cell", self._refresh_error_pages)
+        bench.app.add_change_listener(self._app_changed)
+        bench.updated.add(self._on_update)
+        bench.show_panel.add(self._show_panel)
         self._subscribe_log()
         shell.register_magics(self.magics)
         completer = getattr(shell, "Completer", None)
         if completer is not None and hasattr(completer, "custom_matchers"):
             completer.custom_matchers.append(self.matcher)
         self._register_formatters()
-        header = current_parent_header()
-        if header is not None:
-            if self.panel.use_widgets:
-                header["msg_id"] = self.panel.output_id
-            self.thread_output = ThreadOutput(session.app, header)
-            self.thread_output.install()
+        if self.view_outputs is not None:
+            self.view_outputs.install()
         if self.panel.updatable:
             logging.getLogger(VIEW_ERROR_LOGGER).addHandler(self._quiet)
         atexit.register(self._shutdown)
@@ -137,13 +139,16 @@ class Extension:
         self.panel.show()
 
     def unload(self) -> Retired:
-        shell, session = self.shell, self.session
+        shell, bench = self.shell, self.bench
         atexit.unregister(self._shutdown)
         logging.getLogger(VIEW_ERROR_LOGGER).removeHandler(self._quiet)
         _unregister_event(shell, "pre_run_cell", self._pre_run_cell)
         _unregister_event(shell, "post_run_cell", self._post_run_cell)
-        session.app.remove_change_listener(self._app_changed)
-        session.remove_update_listener(self._on_update)
+        _unregister_event(shell, "post_run_cell", self._show_cell_line)
+        _unregister_event(shell, "post_run_cell", self._refresh_error_pages)
+        bench.app.remove_change_listener(self._app_changed)
+        bench.updated.remove(self._on_update)
+        bench.show_panel.remove(self._show_panel)
         if self._log is not None:
             self._log.unsubscribe(self._record_added)
             self._log = None
@@ -153,16 +158,27 @@ class Extension:
         if matchers is not None and self.matcher in matchers:
             matchers.remove(self.matcher)
         self._unregister_formatters()
-        if self.thread_output is not None:
-            self.thread_output.uninstall()
+        if self.view_outputs is not None:
+            self.view_outputs.uninstall()
         self.panel.close()
-        session.stop()
-        return Retired(session.app, session.history, session.server)
+        bench.stop()
+        return Retired(bench.app, bench.history, bench.server)
 
     def shutdown(self) -> None:
         """Interpreter exit: stop the server so the port is free at once."""
         self.panel.stop_updates()
-        self.session.stop()
+        self.bench.stop()
+
+    def show_cell_line(self, result: Any) -> None:
+        """IPython event, after the workbench's: a live status line under a cell
+        that defined routes (widget front ends only)."""
+        last = self.bench.runs.last_run
+        if last is None or not self.panel.use_widgets:
+            return
+        run, success = last
+        defines_routes = any(kind == "route" for kind, _ in run.defined)
+        if success and defines_routes and run.cell_id is not None:
+            self.panel.show_cell_line(run.cell_id)
 
     def _updated(self) -> None:
         self._subscribe_log()
@@ -171,7 +187,7 @@ class Extension:
     def _subscribe_log(self) -> None:
         # Only the widget panel follows requests live; a log with a subscriber
         # makes each request's record at once, so subscribe only when it counts.
-        log = self.session.log if self.panel.use_widgets else None
+        log = self.bench.log if self.panel.use_widgets else None
         if log is self._log:
             return
         if self._log is not None:
@@ -216,8 +232,6 @@ def load_ipython_extension(shell: Any) -> None:
     """``%load_ext protoweb``."""
     if id(shell) in _extensions:
         return
-    for module in VERB_MODULES:
-        importlib.import_module(module)
     extension = Extension(shell)
     _extensions[id(shell)] = extension
     try:
@@ -244,7 +258,7 @@ def current_extension(shell: Any = None) -> Extension | None:
     return _extensions.get(id(shell)) if shell is not None else None
 
 
-def current_session(shell: Any = None) -> Session | None:
-    """The :class:`Session` of the loaded extension (what the exporter reads)."""
+def current_workbench(shell: Any = None) -> Workbench | None:
+    """The :class:`Workbench` of the extension loaded into ``shell``."""
     extension = current_extension(shell)
-    return extension.session if extension is not None else None
+    return extension.bench if extension is not None else None

@@ -1,90 +1,26 @@
-"""What ran in the session, and the source of each definition, for the exporter.
+"""What ran in a notebook or terminal, kept for the panel, ``edit`` and the export.
 
-``Session.cells`` lists every executed cell in order; ``Session.definitions`` maps
-each endpoint to the source text of its view as ordinary decorated Python and
-the cell it came from.
+Every fact has one owner here: :attr:`CellHistory.cells` the runs (as the
+exporter's :class:`~protoweb.export.Cell`), :attr:`CellHistory.views` the views
+whose source is in no cell (``%%route``, ``%protoweb edit``), written only by
+:meth:`CellHistory.record_view`, and :attr:`CellHistory.view_cells` the run that
+last registered each endpoint.
 """
 
 from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
 
-from .ownership import CellOwnership, Item
+from protoweb.export import Cell, ViewSource
 
-if TYPE_CHECKING:
-    from protoweb.routing import Endpoint
-
-
-class CellRun(NamedTuple):
-    """One executed cell: ``(execution_count, cell_id, raw source)``."""
-
-    execution_count: int
-    cell_id: str | None
-    source: str
-
-
-@dataclass(frozen=True)
-class Definition:
-    """A route, template or static file and where it was defined.
-
-    :param kind: ``"route"``, ``"template"`` or ``"static"``.
-    :param name: the endpoint, template name or static file name.
-    :param source: for a route, the view as ``@app.route(...)`` + ``def``; for a
-        template or static file, its text. ``None`` when it cannot be recovered
-        (a lambda, a view built by code).
-    :param cell_id: the front end's id for the cell (``None`` in a terminal).
-    :param execution_count: the ``In[N]`` of the run that made it.
-    :param magic: ``True`` if it came from ``%%route``/``%%template``/``%%static``.
-    """
-
-    kind: str
-    name: str
-    source: str | None
-    cell_id: str | None
-    execution_count: int | None
-    rules: tuple[str, ...] = ()
-    methods: tuple[str, ...] = ()
-    filename: str | None = None
-    magic: bool = False
-
-    @property
-    def cell_label(self) -> str:
-        """``In [5]``, or ``a cell`` when the run had no execution count."""
-        return f"In [{self.execution_count}]" if self.execution_count else "a cell"
-
-
-def route_definition(
-    endpoint: Endpoint,
-    source: str | None,
-    cell_id: str | None,
-    execution_count: int | None,
-    filename: str | None = None,
-) -> Definition:
-    """The :class:`Definition` of a registered ``endpoint``: its rules and methods
-    (without HEAD and OPTIONS) read from the app, ``source`` as given.
-    """
-    methods: list[str] = []
-    for rule in endpoint.rules:
-        methods.extend(m for m in sorted(rule.methods or ()) if m not in methods)
-    return Definition(
-        kind="route",
-        name=endpoint.name,
-        source=source,
-        cell_id=cell_id,
-        execution_count=execution_count,
-        rules=tuple(rule.rule for rule in endpoint.rules),
-        methods=tuple(m for m in methods if m not in ("HEAD", "OPTIONS")),
-        filename=filename,
-    )
+from .ownership import CellOwnership
 
 
 def function_source(code: str, function_name: str) -> str | None:
     """The text of the top-level ``def function_name`` in ``code``, decorators first.
 
-    ``code`` is a cell as it ran (IPython syntax already turned into Python); the
-    last definition wins, as it does when the cell runs.
+    The last definition wins, as it does when the code runs.
     """
     try:
         tree = ast.parse(code)
@@ -105,12 +41,50 @@ def function_source(code: str, function_name: str) -> str | None:
 
 
 @dataclass
-class SessionHistory:
-    """What a session knows about the notebook's past; survives ``%reload_ext``."""
+class CellHistory:
+    """What the workbench knows about the notebook's past; survives ``%reload_ext``.
 
-    definitions: dict[str, Definition] = field(default_factory=dict)
-    assets: dict[Item, Definition] = field(default_factory=dict)
-    cells: list[CellRun] = field(default_factory=list)
+    :param cells: every cell run kept in IPython's history, in order.
+    :param views: endpoint -> the source of a view made by ``%%route`` or
+        ``%protoweb edit`` (a view defined in a cell is that cell's text).
+    :param view_cells: endpoint -> the ``In [N]`` of the run that registered it.
+    :param preamble: name -> the source that makes a name the extension put in the
+        namespace itself (``app``, ``request``).
+    """
+
+    cells: list[Cell] = field(default_factory=list)
+    views: dict[str, ViewSource] = field(default_factory=dict)
+    view_cells: dict[str, int] = field(default_factory=dict)
     failed_cells: set[int] = field(default_factory=set)
     ownership: CellOwnership = field(default_factory=CellOwnership)
     preamble: dict[str, str] = field(default_factory=dict)
+
+    def record_view(self, view: ViewSource) -> None:
+        """Keep ``view`` as the source of its endpoint (the one writer of views)."""
+        self.views[view.endpoint] = view
+
+    def route_changed(self, endpoint: str, execution_count: int | None) -> None:
+        """An endpoint was registered (by the run ``execution_count``, if any):
+        the source kept for it, if any, no longer holds."""
+        self.views.pop(endpoint, None)
+        if execution_count is None:
+            self.view_cells.pop(endpoint, None)
+        else:
+            self.view_cells[endpoint] = execution_count
+
+    def forget_route(self, endpoint: str) -> None:
+        """An endpoint was removed."""
+        self.views.pop(endpoint, None)
+        self.view_cells.pop(endpoint, None)
+
+    def cell_label(self, endpoint: str | None) -> str | None:
+        """``In [5]``: the run that registered ``endpoint``, when known."""
+        count = self.view_cells.get(endpoint) if endpoint else None
+        return f"In [{count}]" if count else None
+
+    def preamble_cell(self) -> Cell | None:
+        """The preamble as one cell, run before the first, or ``None``."""
+        text = "\n".join(p.strip("\n") for p in self.preamble.values() if p.strip())
+        if not text:
+            return None
+        return Cell(text, text, name="the extension's preamble")

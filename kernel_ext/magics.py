@@ -1,6 +1,6 @@
 """The magics: ``%%route``, ``%%template``, ``%%static`` and ``%protoweb``.
 
-Each parses its line, then calls the session (the engine); bad input is a
+Each parses its line, then calls the workbench (the engine); bad input is a
 ``UsageError`` with one clear message, and nothing is registered or replaced.
 """
 
@@ -18,36 +18,35 @@ from IPython.core.magic import (
 )
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
-from protoweb import TemplateSyntaxError
-
-from . import verbs
 from .compiler import CellCompileError
 from .rules import RouteLineError, parse_route_words
+from .verb_table import help_text, run_line
+from .workbench import MissingBlueprintError
 
 if TYPE_CHECKING:
-    from .extension import Extension
+    from .workbench import Workbench
 
 
 @magics_class
 class ProtowebMagics(Magics):
     """The notebook's way to define and inspect a protoweb app."""
 
-    def __init__(self, shell: Any, ext: Extension) -> None:
+    def __init__(self, shell: Any, bench: Workbench) -> None:
         super().__init__(shell)
-        self._ext: Extension | None = ext
-        type(self).protoweb.__doc__ = verbs.help_text()
+        self._bench: Workbench | None = bench
+        type(self).protoweb.__doc__ = help_text()
 
     @property
-    def ext(self) -> Extension:
-        """The loaded extension, or a clear error after ``%unload_ext protoweb``."""
-        if self._ext is None:
+    def bench(self) -> Workbench:
+        """The loaded workbench, or a clear error after ``%unload_ext protoweb``."""
+        if self._bench is None:
             raise UsageError("protoweb is not loaded: run %load_ext protoweb")
-        return self._ext
+        return self._bench
 
     def detach(self) -> None:
         """Unloaded: IPython has no public way to remove a magic, so the magics
         stay and say that protoweb is not loaded (``%load_ext`` replaces them)."""
-        self._ext = None
+        self._bench = None
 
     @no_var_expand
     @magic_arguments()
@@ -66,23 +65,36 @@ class ProtowebMagics(Magics):
         " fixed segments joined by _ ('/' is index), after the methods when they"
         " are not just GET",
     )
+    @argument(
+        "--blueprint",
+        default=None,
+        metavar="NAME",
+        help="put the view in the Blueprint named NAME (a variable of the"
+        " notebook) instead of the app; its endpoint is NAME.ENDPOINT and its rule"
+        " gets the blueprint's url_prefix",
+    )
     @cell_magic
     def route(self, line: str, cell: str) -> None:
         """Make the cell body a view for RULE, live at once.
 
         The rule's variables are local names, ``request`` is in scope, ``return``
-        works, and without one the last expression is the response. Re-running
-        the cell replaces the route.
+        works, and without one the last expression is the response. A body that
+        uses ``await`` becomes an ``async def`` view. Re-running the cell replaces
+        the route.
         """
         args = parse_argstring(self.route, line)
         try:
-            spec = parse_route_words(args.words, args.name)
+            spec = parse_route_words(args.words, args.name, args.blueprint)
         except RouteLineError as error:
             raise UsageError(f"%%route: {error}") from None
         try:
-            compiled = self.ext.session.define_route(spec, cell)
+            compiled = self.bench.define_route(spec, cell)
+        except MissingBlueprintError as error:
+            raise UsageError(f"%%route --blueprint: {error.args[0]}") from None
         except CellCompileError as error:
             raise UsageError(f"%%route {spec.rule}: {error}") from None
+        except ValueError as error:  # the app refuses the rule
+            raise UsageError(f"%%route: {error}") from None
         if compiled.shadowed_global:
             print(
                 f"note: the view is named {spec.endpoint!r}, like a global it uses;"
@@ -100,10 +112,12 @@ class ProtowebMagics(Magics):
         stays.
         """
         args = parse_argstring(self.template, line)
+        existed = args.name in self.bench.app.templates
         try:
-            self.ext.session.define_template(args.name, cell)
-        except TemplateSyntaxError as error:
+            self.bench.define_template(args.name, cell)
+        except ValueError as error:  # a TemplateSyntaxError, or a name outside
             raise UsageError(f"%%template: {error}") from None
+        print(f"{'~' if existed else '+'}template {args.name}")
 
     @no_var_expand
     @magic_arguments()
@@ -112,13 +126,15 @@ class ProtowebMagics(Magics):
     def static(self, line: str, cell: str) -> None:
         """Serve the cell as the static file /static/NAME (``app.static_files``)."""
         args = parse_argstring(self.static, line)
+        existed = args.name in self.bench.app.static_files
         try:
-            self.ext.session.define_static(args.name, cell)
+            self.bench.define_static(args.name, cell)
         except ValueError as error:
             raise UsageError(f"%%static: {error}") from None
+        print(f"{'~' if existed else '+'}static /static/{args.name}")
 
     @no_var_expand
     @line_magic
     def protoweb(self, line: str) -> Any:
         """Replaced by the verb table's help when the magics are built."""
-        return verbs.run_line(self.ext, line)
+        return run_line(self.bench, line)

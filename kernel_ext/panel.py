@@ -1,10 +1,13 @@
-"""The status panel: URL, route table, latest requests, last error, view output.
+"""The status panel, and a live status line under each cell that defines routes.
 
-With a widget front end it is an ipywidgets box that follows the request log
-live. The log calls :meth:`Panel.record_added` from the server's threads; that
-only schedules a refresh, and the refresh (also on a worker thread, coalescing a
-burst of requests into one update) sets widget values, which ipywidgets supports
-from any thread. Without widgets (terminal IPython, nbconvert) the panel is
+The panel shows the URL, the route table, the latest requests, the last error
+and what views printed. With a widget front end it is an ipywidgets box that
+follows the request log live, as is the line under each route cell (its routes,
+the last request to them, its last error). The log calls
+:meth:`Panel.record_added` from the server's threads; that only schedules a
+refresh, and the refresh (also on a worker thread, coalescing a burst of
+requests into one update) sets widget values, which ipywidgets supports from
+any thread. Without widgets (terminal IPython, nbconvert) the panel is
 text/HTML output, updated in place when routes change.
 """
 
@@ -13,20 +16,24 @@ from __future__ import annotations
 import os
 import threading
 import uuid
-from html import escape
 from typing import TYPE_CHECKING, Any
 
-from . import render
+from . import panel_html, render
+from .favicon import FAVICON
 
 if TYPE_CHECKING:
     from protoweb.devtools.log import RequestRecord
 
-    from .session import Session
+    from .panel_html import RouteRow
+    from .thread_output import ViewOutput, ViewOutputs
+    from .workbench import Workbench
 
 #: Seconds a refresh waits to gather a burst of requests into one update.
 REFRESH_DELAY = 0.05
 #: Requests listed in the panel.
 LATEST = 8
+#: Requests whose views' output the panel shows.
+LATEST_OUTPUTS = 3
 
 
 def widgets_available(shell: Any) -> bool:
@@ -44,22 +51,25 @@ def widgets_available(shell: Any) -> bool:
 
 
 class Panel:
-    """The notebook's view of the session.
+    """The notebook's view of the workbench.
 
-    :param session: what to show.
+    :param bench: what to show.
     :param use_widgets: build ipywidgets (else text/HTML output).
     :param updatable: the front end updates output in place (a kernel's does;
         a terminal would print the panel again instead).
     """
 
     def __init__(
-        self, session: Session, use_widgets: bool, updatable: bool = True
+        self, bench: Workbench, use_widgets: bool, updatable: bool = True
     ) -> None:
-        self.session = session
+        self.bench = bench
         self.use_widgets = use_widgets
         self.updatable = updatable
         self.display_id = f"protoweb-{uuid.uuid4().hex}"
-        self.output_id = f"protoweb-output-{uuid.uuid4().hex}"
+        #: What views printed, per request (set by the extension in a kernel).
+        self.view_outputs: ViewOutputs | None = None
+        #: cell id -> the status line widget under that cell.
+        self.cell_lines: dict[str, Any] = {}
         self._lock = threading.Lock()
         self._render_lock = threading.Lock()
         self._timer: threading.Timer | None = None
@@ -75,15 +85,15 @@ class Panel:
         self.routes = widgets.HTML()
         self.requests = widgets.HTML()
         self.error = widgets.HTML()
-        self.output = widgets.Output()
+        self.outputs = widgets.HTML()
         sections = [
             self.header,
-            widgets.HTML("<b>routes</b>"),
+            widgets.HTML(panel_html.section("routes")),
             self.routes,
-            widgets.HTML("<b>latest requests</b>"),
+            widgets.HTML(panel_html.section("latest requests")),
             self.requests,
             self.error,
-            self.output,
+            self.outputs,
         ]
         self.widget = widgets.VBox(sections)
         self.widget.add_class("protoweb-panel")
@@ -93,54 +103,64 @@ class Panel:
 
     def _base_url(self) -> str:
         """The URL links in the panel start with; ``""`` while stopped."""
-        return self.session.public_url if self.session.running else ""
+        return self.bench.public_url if self.bench.running else ""
 
     def _header_html(self, base_url: str, count: int) -> str:
-        if not base_url:
-            return f"<b>{escape(render.status_line(self.session))}</b>"
-        url = escape(base_url)
-        return f"<b>protoweb</b>: serving {count} routes at {render.link(url, url)}"
+        status = render.status_line(self.bench)
+        return panel_html.STYLE + panel_html.header_html(status, base_url, count)
 
     def _records(self) -> list[RequestRecord]:
-        log = self.session.log
-        return log.records(LATEST) if log is not None else []
+        log = self.bench.log
+        records = log.records() if log is not None else []
+        return [r for r in records if not _quiet(r)][-LATEST:]
 
     def _last_error(self) -> RequestRecord | None:
-        log = self.session.log
+        log = self.bench.log
         errors = log.errors() if log is not None else []
         return errors[-1] if errors else None
 
     def _error_html(self) -> str:
         record = self._last_error()
-        definition = self.session.definition_of(record.endpoint) if record else None
-        return render.error_html(record, definition)
+        if record is None or not record.error:
+            return ""
+        label = self.bench.history.cell_label(record.endpoint)
+        traceback = render.cell_names(record.error, self.bench.shell)
+        return panel_html.error_html(record, label, traceback)
+
+    def _outputs(self) -> list[ViewOutput]:
+        if self.view_outputs is None:
+            return []
+        return self.view_outputs.latest(LATEST_OUTPUTS)
 
     def _render_widgets(self) -> None:
         base = self._base_url()
-        rows = render.route_rows(self.session.app, self.session)
+        rows = render.route_rows(self.bench.app, self.bench)
         values = (
             self._header_html(base, len(rows)),
-            render.routes_html(rows, base),
-            render.requests_html(self._records()),
+            panel_html.routes_html(rows, base),
+            panel_html.requests_html(self._records()),
             self._error_html(),
+            panel_html.outputs_html(self._outputs()),
         )
         with self._render_lock:
             widgets = (self.header, self.routes, self.requests, self.error)
-            for widget, value in zip(widgets, values, strict=True):
+            for widget, value in zip((*widgets, self.outputs), values, strict=True):
                 if widget.value != value:
                     widget.value = value
+            self._render_cell_lines(rows, base)
 
     def html(self) -> str:
         base = self._base_url()
-        rows = render.route_rows(self.session.app, self.session)
+        rows = render.route_rows(self.bench.app, self.bench)
         return (
-            f"<div class='protoweb-panel'>{self._header_html(base, len(rows))}"
-            f"{render.routes_html(rows, base)}{self._error_html()}</div>"
+            f'<div class="protoweb-panel">{self._header_html(base, len(rows))}'
+            f"{panel_html.section('routes')}{panel_html.routes_html(rows, base)}"
+            f"{self._error_html()}</div>"
         )
 
     def text(self) -> str:
-        rows = render.route_rows(self.session.app, self.session)
-        return f"{render.status_line(self.session)}\n{render.routes_text(rows)}"
+        rows = render.route_rows(self.bench.app, self.bench)
+        return f"{render.status_line(self.bench)}\n{render.routes_text(rows)}"
 
     def mimebundle(self) -> dict[str, Any]:
         bundle: dict[str, Any] = {}
@@ -148,6 +168,77 @@ class Panel:
             bundle.update(self.widget._repr_mimebundle_() or {})
         bundle.update({"text/plain": self.text(), "text/html": self.html()})
         return bundle
+
+    # The line under each cell that defines routes.
+
+    def show_cell_line(self, cell_id: str) -> None:
+        """Show the live status line of the cell ``cell_id`` in the running cell."""
+        if self.widget is None or self._closed:
+            return
+        import ipywidgets as widgets
+        from IPython.display import display
+
+        old = self.cell_lines.pop(cell_id, None)
+        if old is not None:
+            old.close()
+        line = widgets.HTML()
+        line.add_class("protoweb-cell-line")
+        self.cell_lines[cell_id] = line
+        rows = render.route_rows(self.bench.app, self.bench)
+        self._render_cell_line(
+            cell_id,
+            line,
+            rows,
+            self._base_url(),
+            self.bench.log.records() if self.bench.log is not None else [],
+        )
+        # where widgets do not render (a saved notebook's HTML, a text front
+        # end) the line's routes, not the widget's repr
+        mine = self._cell_rows(cell_id, rows)
+        text = "  ".join(f"{row.methods} {row.rule}" for row in mine)
+        bundle = {**(line._repr_mimebundle_() or {}), "text/plain": text}
+        display(bundle, raw=True)
+
+    def _cell_rows(self, cell_id: str, rows: list[RouteRow]) -> list[RouteRow]:
+        """The rows of the routes the cell ``cell_id`` owns."""
+        ownership = self.bench.history.ownership
+        return [r for r in rows if ownership.cell_of(("route", r.endpoint)) == cell_id]
+
+    def _render_cell_lines(self, rows: list[RouteRow], base_url: str) -> None:
+        if not self.cell_lines:
+            return
+        log = self.bench.log
+        records = log.records() if log is not None else []
+        for cell_id, line in list(self.cell_lines.items()):
+            self._render_cell_line(cell_id, line, rows, base_url, records)
+
+    def _render_cell_line(
+        self,
+        cell_id: str,
+        line: Any,
+        rows: list[RouteRow],
+        base_url: str,
+        records: list[RequestRecord],
+    ) -> None:
+        mine = self._cell_rows(cell_id, rows)
+        if not mine:
+            value = ""
+        else:
+            endpoints = {row.endpoint for row in mine}
+            last = error = None
+            for record in reversed(records):
+                if record.endpoint not in endpoints:
+                    continue
+                if last is None:
+                    last = record
+                if record.error:
+                    error = record
+                    break
+            value = panel_html.STYLE + panel_html.cell_line_html(
+                mine, base_url, last, error
+            )
+        if line.value != value:
+            line.value = value
 
     # Showing and updating.
 
@@ -159,8 +250,6 @@ class Panel:
             return
         if self.widget is not None:
             display(self.mimebundle(), raw=True)
-            if not self.output.msg_id:
-                self.output.msg_id = self.output_id
         else:
             display(self.mimebundle(), raw=True, display_id=self.display_id)
 
@@ -177,6 +266,13 @@ class Panel:
 
     def record_added(self, record: RequestRecord) -> None:
         """Request log subscriber (server thread): schedule one refresh."""
+        self._schedule()
+
+    def output_added(self, output: ViewOutput) -> None:
+        """A view wrote something (its request's thread): schedule one refresh."""
+        self._schedule()
+
+    def _schedule(self) -> None:
         if self.widget is None or self._closed:
             return
         with self._lock:
@@ -203,7 +299,15 @@ class Panel:
     def close(self) -> None:
         """Stop updating and close the widgets (on unload)."""
         self.stop_updates()
+        for line in self.cell_lines.values():
+            line.close()
+        self.cell_lines.clear()
         if self.widget is not None:
             for child in self.widget.children:
                 child.close()
             self.widget.close()
+
+
+def _quiet(record: RequestRecord) -> bool:
+    """A browser's own favicon request the app does not answer: not shown."""
+    return record.path == FAVICON and record.status in (204, 404)

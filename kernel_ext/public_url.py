@@ -21,14 +21,15 @@ import importlib.util
 import json
 import os
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 
 def _with_slash(url: str) -> str:
     return url if url.endswith("/") else f"{url}/"
 
 
-def jupyter_server_base_url(environ: Mapping[str, str]) -> str | None:
-    """The ``base_url`` of the Jupyter server that launched this kernel, if known."""
+def jupyter_server_info(environ: Mapping[str, str]) -> dict[str, object] | None:
+    """The runtime file of the Jupyter server that launched this kernel, if known."""
     parent = environ.get("JPY_PARENT_PID")
     if not parent:
         return None
@@ -43,10 +44,32 @@ def jupyter_server_base_url(environ: Mapping[str, str]) -> str | None:
                 info = json.load(file)
         except (OSError, ValueError):
             continue
-        base_url = info.get("base_url")
-        if isinstance(base_url, str):
-            return _with_slash(base_url)
+        if isinstance(info, dict):
+            return info
     return None
+
+
+def jupyter_server_base_url(environ: Mapping[str, str]) -> str | None:
+    """The ``base_url`` of the Jupyter server that launched this kernel, if known."""
+    info = jupyter_server_info(environ)
+    base_url = info.get("base_url") if info else None
+    return _with_slash(base_url) if isinstance(base_url, str) else None
+
+
+def jupyter_server_hosts(environ: Mapping[str, str] | None = None) -> list[str]:
+    """The host names of the Jupyter server that launched this kernel: behind
+    jupyter-server-proxy the browser's ``Host`` is the Jupyter server's."""
+    info = jupyter_server_info(os.environ if environ is None else environ)
+    if not info or not proxy_installed():
+        return []
+    hosts = []
+    for key in ("hostname", "url"):
+        value = info.get(key)
+        if isinstance(value, str) and value:
+            host = urlsplit(value if "//" in value else f"//{value}").hostname
+            if host and host not in ("0.0.0.0", "::"):
+                hosts.append(host)
+    return hosts
 
 
 def proxy_installed() -> bool:

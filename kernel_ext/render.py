@@ -6,28 +6,25 @@ display of an :class:`~protoweb.App`.
 
 from __future__ import annotations
 
+import re
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from protoweb.routing import rule_methods
 
-from . import public_url
+from . import panel_html
 from .ownership import user_endpoints
+from .panel_html import RouteRow
 
 if TYPE_CHECKING:
     from protoweb import App
     from protoweb.devtools.log import RequestRecord
 
-    from .history import Definition
-    from .session import Session
+    from .workbench import Workbench
 
 
-HEADINGS = ("methods", "rule", "endpoint", "cell")
-_TABLE = 'style="border-collapse:collapse;margin:2px 0 6px"'
-_CELL = 'style="padding:1px 12px 1px 0;text-align:left;vertical-align:top"'
 #: JupyterLab's own link colour, since its notebook styles show links as plain text.
 LINK_STYLE = (
     'style="color:var(--jp-content-link-color,#0d47a1);text-decoration:underline"'
@@ -39,20 +36,11 @@ def link(href: str, text: str) -> str:
     return f'<a href="{href}" target="_blank" {LINK_STYLE}>{text}</a>'
 
 
-@dataclass(frozen=True)
-class RouteRow:
-    methods: str
-    rule: str
-    endpoint: str
-    cell: str
-
-
-def route_rows(app: App, session: Session | None = None) -> list[RouteRow]:
+def route_rows(app: App, bench: Workbench | None = None) -> list[RouteRow]:
     """One row per rule, sorted by rule, without the built-in static route."""
     rows = []
     for name, endpoint in user_endpoints(app):
-        definition = session.definitions.get(name) if session else None
-        cell = definition.cell_label if definition else ""
+        cell = (bench.history.cell_label(name) if bench else None) or ""
         for rule in endpoint.rules:
             rows.append(RouteRow(",".join(rule_methods(rule)), rule.rule, name, cell))
     rows.sort(key=lambda row: (row.rule, row.methods))
@@ -82,121 +70,104 @@ def routes_text(rows: list[RouteRow]) -> str:
     return "\n".join(_columns(table))
 
 
-def routes_html(rows: list[RouteRow], base_url: str = "") -> str:
-    if not rows:
-        return "<p><i>no routes yet: define one with <code>%%route</code></i></p>"
-    body = []
-    for row in rows:
-        rule = escape(row.rule)
-        if base_url and "<" not in row.rule and "GET" in row.methods.split(","):
-            href = escape(public_url.join(base_url, row.rule))
-            rule = link(href, rule)
-        body.append(
-            f"<tr><td {_CELL}>{escape(row.methods)}</td>"
-            f"<td {_CELL}><code>{rule}</code></td>"
-            f"<td {_CELL}>{escape(row.endpoint)}</td>"
-            f"<td {_CELL}>{escape(row.cell)}</td></tr>"
-        )
-    return (
-        f'<table class="protoweb-routes" {_TABLE}><thead><tr>'
-        + "".join(f"<th {_CELL}>{name}</th>" for name in HEADINGS)
-        + "</tr></thead><tbody>"
-        + "".join(body)
-        + "</tbody></table>"
-    )
-
-
-def status_line(session: Session) -> str:
+def status_line(bench: Workbench) -> str:
     """``protoweb: serving N routes at URL`` (or how to start again).
 
     The wording is fixed (``routes`` even for one) so that tools can read it.
     """
-    count = route_count(session.app)
-    if session.running:
-        return f"protoweb: serving {count} routes at {session.public_url}"
+    count = route_count(bench.app)
+    if bench.running:
+        return f"protoweb: serving {count} routes at {bench.public_url}"
     return f"protoweb: stopped ({count} routes); %protoweb start serves them again"
 
 
-def status_text(session: Session) -> str:
-    lines = [status_line(session)]
-    if session.running and session.public_url != session.local_url:
-        lines.append(f"  local:      {session.local_url}")
-    templates = sorted(session.app.templates)
-    static = sorted(session.app.static_files)
+def status_text(bench: Workbench) -> str:
+    lines = [status_line(bench)]
+    if bench.running and bench.public_url != bench.local_url:
+        lines.append(f"  local:      {bench.local_url}")
+    templates = sorted(bench.app.templates)
+    static = sorted(bench.app.static_files)
     lines.append(f"  templates:  {', '.join(templates) if templates else '-'}")
     lines.append(f"  static:     {', '.join(static) if static else '-'}")
-    log = session.log
+    log = bench.log
     if log is not None:
         errors = log.errors()
         lines.append(f"  requests:   {log.total} ({len(errors)} errors kept)")
         if errors:
-            lines.append(f"  last error: {error_summary(errors[-1], session)}")
+            lines.append(f"  last error: {error_summary(errors[-1], bench)}")
     return "\n".join(lines)
 
 
-def error_summary(record: RequestRecord, session: Session) -> str:
+def error_summary(record: RequestRecord, bench: Workbench) -> str:
     text = record.summary()
     if record.endpoint:
         text += f" in view {record.endpoint!r}"
-        definition = session.definition_of(record.endpoint)
-        if definition is not None:
-            text += f" ({definition.cell_label})"
+        label = bench.history.cell_label(record.endpoint)
+        if label is not None:
+            text += f" ({label})"
     return text
 
 
-def log_text(records: list[RequestRecord], session: Session) -> str:
+def log_text(
+    records: list[RequestRecord],
+    bench: Workbench,
+    output_of: Callable[[RequestRecord], str] | None = None,
+) -> str:
+    """The request log as text; each error with its traceback and cell, and what
+    each request's view printed or logged (``output_of``)."""
     if not records:
         return "no requests yet"
     lines = []
     for record in records:
         stamp = time.strftime("%H:%M:%S", time.localtime(record.time))
         lines.append(f"{stamp}  {record.summary()}")
+        output = output_of(record) if output_of is not None else ""
+        if output:
+            lines.append("    output:")
+            lines.extend(f"    | {line}" for line in output.rstrip().splitlines())
         if record.error:
-            definition = session.definition_of(record.endpoint)
-            where = f" defined in {definition.cell_label}" if definition else ""
+            label = bench.history.cell_label(record.endpoint)
+            where = f" defined in {label}" if label else ""
             lines.append(f"    view {record.endpoint!r}{where} raised:")
-            lines.extend(f"    {line}" for line in record.error.rstrip().splitlines())
+            error = cell_names(record.error, bench.shell).rstrip()
+            lines.extend(f"    {line}" for line in error.splitlines())
     return "\n".join(lines)
 
 
-def requests_html(records: list[RequestRecord]) -> str:
-    if not records:
-        return "<p><i>no requests yet</i></p>"
-    rows = []
-    for record in reversed(records):
-        color = (
-            "#b00" if record.status >= 500 else "#a60" if record.status >= 400 else ""
-        )
-        style = f' style="color:{color}"' if color else ""
-        rows.append(
-            f"<tr{style}><td {_CELL}>{escape(record.method)}</td>"
-            f"<td {_CELL}><code>{escape(record.url)}</code></td>"
-            f"<td {_CELL}>{record.status}</td>"
-            f"<td {_CELL}>{record.duration_ms:.1f} ms</td></tr>"
-        )
-    return (
-        f'<table class="protoweb-requests" {_TABLE}><tbody>'
-        + "".join(rows)
-        + "</tbody></table>"
-    )
+_FILE_LINE = re.compile(r'File "([^"]+)", line')
 
 
-def error_html(record: RequestRecord | None, definition: Definition | None) -> str:
-    if record is None or not record.error:
-        return ""
-    where = f" (view {escape(str(record.endpoint))}"
-    where += f", {escape(definition.cell_label)})" if definition else ")"
-    return (
-        f"<details open><summary><b>last error</b>: {escape(record.summary())}"
-        f"{where}</summary><pre>{escape(record.error)}</pre></details>"
-    )
+def cell_names(traceback: str, shell: Any) -> str:
+    """A traceback's cell files named as IPython names them: ``Cell In[5], line 3``.
+
+    Code run from a notebook cell lives in a file named by a hash; IPython's
+    compiler knows which ``In [N]`` each such file holds.
+    """
+    name_of = getattr(getattr(shell, "compile", None), "format_code_name", None)
+    if name_of is None:
+        return traceback
+
+    def named(match: re.Match[str]) -> str:
+        try:
+            found = name_of(match.group(1))
+        except Exception:
+            found = None
+        if not found:
+            return match.group(0)
+        label, name = found
+        return f"{label} {name}, line"
+
+    return _FILE_LINE.sub(named, traceback)
 
 
 def app_html(app: App) -> str:
     """An :class:`App`'s rich display: its name and route table."""
     server = app.server
     state = f" serving at {escape(server.url)}" if server is not None else ""
-    return f"<b>App {escape(app.name)}</b>{state}" + routes_html(route_rows(app))
+    return (
+        f'<div class="protoweb-panel">{panel_html.STYLE}<b>App {escape(app.name)}'
+        f"</b>{state}{panel_html.routes_html(route_rows(app))}</div>"
+    )
 
 
 def app_text(app: App) -> str:

@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 from protoweb.serving.live_server import bind_server
 
-from .extension import current_session
+from .extension import current_workbench
 from .render import status_line
 from .toolbar import ReplToolbar
 
 if TYPE_CHECKING:
     from protoweb import App
 
-    from .session import Session
+    from .workbench import Workbench
 
 BANNER = """\
 protoweb: %%route, %%template and %%static define the app, %protoweb? lists the
@@ -60,13 +60,13 @@ def run_repl(
         shell: Any = ipython.shell
         if ipython.display_banner and ipython.interact:
             print(BANNER)
-        toolbar = ReplToolbar(lambda: current_session(shell))
+        toolbar = ReplToolbar(lambda: current_workbench(shell))
         try:
             with _port_for_extension(port):
                 shell.extension_manager.load_extension("protoweb")
-            session = current_session(shell)
-            if session is not None:
-                serve_at(session, host, port)
+            bench = current_workbench(shell)
+            if bench is not None:
+                serve_at(bench, host, port)
             toolbar.attach(shell.pt_app)
             ipython.start()
         finally:
@@ -94,15 +94,15 @@ def _port_for_extension(port: int | None) -> Iterator[None]:
             os.environ["PROTOWEB_PORT"] = previous
 
 
-def serve_at(session: Session, host: str | None, port: int | None) -> None:
-    """Move the session's server to ``host:port`` unless it is there already.
+def serve_at(bench: Workbench, host: str | None, port: int | None) -> None:
+    """Move the workbench's server to ``host:port`` unless it is there already.
 
     The extension starts the server where the notebook would (127.0.0.1, a free
     port or ``PROTOWEB_PORT``); ``--host`` and ``--port`` then take it elsewhere.
 
     :raises protoweb.PortInUseError: ``port`` is taken; nothing serves then.
     """
-    server = session.server
+    server = bench.server
     if server is None:
         return
     wanted_host = host or server.host
@@ -112,5 +112,5 @@ def serve_at(session: Session, host: str | None, port: int | None) -> None:
     server.stop()
     server.host, server.port = wanted_host, wanted_port
     server.start()
-    session.notify()
-    print(status_line(session))
+    bench.updated.notify()
+    print(status_line(bench))

@@ -15,8 +15,6 @@ import re
 import shlex
 from dataclasses import dataclass
 
-from protoweb.routing import compile_rule
-
 #: Methods a ``%%route`` line may name, in the order endpoint names use.
 KNOWN_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
@@ -35,6 +33,8 @@ class RouteSpec:
     methods: tuple[str, ...]
     rule: str
     endpoint: str
+    #: The name of the blueprint the view goes into (``None``: the app).
+    blueprint: str | None = None
 
     @property
     def variables(self) -> tuple[str, ...]:
@@ -97,20 +97,25 @@ def endpoint_for(rule: str, methods: tuple[str, ...] = ("GET",)) -> str:
     return name
 
 
-def parse_route_line(line: str, name: str | None = None) -> RouteSpec:
+def parse_route_line(
+    line: str, name: str | None = None, blueprint: str | None = None
+) -> RouteSpec:
     """Parse ``[METHODS] RULE`` (``--name`` already split off by the caller).
 
-    :raises RouteLineError: with a message naming what is wrong; the rule is
-        compiled here, so a bad rule never reaches the app.
+    :raises RouteLineError: with a message naming what is wrong. The rule itself
+        is compiled once, by the app when the view is registered (a bad one is a
+        ``ValueError`` there, and nothing changes).
     """
     try:
         words = shlex.split(line)
     except ValueError as error:
         raise RouteLineError(f"cannot read the %%route line: {error}") from None
-    return parse_route_words(words, name)
+    return parse_route_words(words, name, blueprint)
 
 
-def parse_route_words(words: list[str], name: str | None = None) -> RouteSpec:
+def parse_route_words(
+    words: list[str], name: str | None = None, blueprint: str | None = None
+) -> RouteSpec:
     """:func:`parse_route_line` for a line already split into words."""
     methods: tuple[str, ...]
     if len(words) == 1:
@@ -119,7 +124,8 @@ def parse_route_words(words: list[str], name: str | None = None) -> RouteSpec:
         methods, rule = parse_methods(words[0]), words[1]
     else:
         raise RouteLineError(
-            "usage: %%route [METHODS] RULE [--name ENDPOINT], e.g."
+            "usage: %%route [METHODS] RULE [--name ENDPOINT] [--blueprint NAME],"
+            " e.g."
             " %%route GET,POST /items/<int:id>"
         )
     if not rule.startswith("/"):
@@ -130,13 +136,14 @@ def parse_route_words(words: list[str], name: str | None = None) -> RouteSpec:
     variables = rule_variables(rule)
     if len(set(variables)) != len(variables):
         raise RouteLineError(f"route {rule!r} is not a valid rule: a variable twice")
-    try:
-        compile_rule(rule, endpoint, set(methods))
-    except (ValueError, SyntaxError) as error:
-        raise RouteLineError(str(error)) from None
     for variable in variables:
         if keyword.iskeyword(variable) or variable == "request":
             raise RouteLineError(
                 f"rule variable {variable!r} cannot be a parameter name; rename it"
             )
-    return RouteSpec(methods, rule, endpoint)
+    if blueprint is not None and (not blueprint or "." in blueprint):
+        raise RouteLineError(
+            f"blueprint name {blueprint!r} may not be empty or dotted; pass the"
+            " name the Blueprint was created with"
+        )
+    return RouteSpec(methods, rule, endpoint, blueprint)

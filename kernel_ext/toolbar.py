@@ -22,12 +22,12 @@ if TYPE_CHECKING:
 
     from protoweb.devtools.log import RequestLog, RequestRecord
 
-    from .session import Session
+    from .workbench import Workbench
 
 #: Seconds between redraws when nothing else asks for one.
 REFRESH_INTERVAL = 1.0
 
-SessionSource = Callable[[], "Session | None"]
+WorkbenchSource = Callable[[], "Workbench | None"]
 
 
 def _status_style(status: int) -> str:
@@ -38,18 +38,18 @@ def _status_style(status: int) -> str:
     return "class:protoweb-toolbar.ok"
 
 
-def toolbar_fragments(session: Session | None) -> StyleAndTextTuples:
+def toolbar_fragments(bench: Workbench | None) -> StyleAndTextTuples:
     """`` http://127.0.0.1:5000/ | 3 routes | GET /hello/ada 200 1.2 ms``."""
-    if session is None:
+    if bench is None:
         return [("", " protoweb is not loaded (%load_ext protoweb)")]
     fragments: StyleAndTextTuples = []
-    if session.running:
-        fragments.append(("class:protoweb-toolbar.url", f" {session.public_url}"))
+    if bench.running:
+        fragments.append(("class:protoweb-toolbar.url", f" {bench.public_url}"))
     else:
         fragments.append(("class:protoweb-toolbar.error", " stopped (%protoweb start)"))
-    count = route_count(session.app)
+    count = route_count(bench.app)
     fragments.append(("", f" | {count} route{'' if count == 1 else 's'} | "))
-    log = session.log
+    log = bench.log
     latest = log.latest() if log is not None else None
     if latest is None:
         fragments.append(("", "no requests yet"))
@@ -65,12 +65,12 @@ def toolbar_fragments(session: Session | None) -> StyleAndTextTuples:
 class ReplToolbar:
     """The toolbar of one REPL, attached to IPython's prompt_toolkit session.
 
-    :param session_source: returns the extension's current session (a
+    :param bench_source: returns the extension's current workbench (a
         ``%reload_ext`` makes a new one), or ``None`` while it is not loaded.
     """
 
-    def __init__(self, session_source: SessionSource) -> None:
-        self.session_source = session_source
+    def __init__(self, bench_source: WorkbenchSource) -> None:
+        self.bench_source = bench_source
         self._prompt_session: Any = None
         self._subscribed: RequestLog | None = None
         self._previous: tuple[Any, float] | None = None
@@ -78,9 +78,9 @@ class ReplToolbar:
         self._listener = self._on_request
 
     def __call__(self) -> StyleAndTextTuples:
-        session = self.session_source()
-        self._follow_log(session)
-        return toolbar_fragments(session)
+        bench = self.bench_source()
+        self._follow_log(bench)
+        return toolbar_fragments(bench)
 
     def attach(self, prompt_session: Any) -> bool:
         """Show the toolbar under ``prompt_session`` (``shell.pt_app``).
@@ -97,20 +97,20 @@ class ReplToolbar:
         prompt_session.bottom_toolbar = self
         prompt_session.refresh_interval = REFRESH_INTERVAL
         self._prompt_session = prompt_session
-        self._follow_log(self.session_source())
+        self._follow_log(self.bench_source())
         return True
 
     def detach(self) -> None:
         """Remove the toolbar and stop listening to the request log."""
         self._unsubscribe()
-        session, previous = self._prompt_session, self._previous
+        prompt, previous = self._prompt_session, self._previous
         self._prompt_session = self._previous = None
-        if session is not None and previous is not None:
-            session.bottom_toolbar, session.refresh_interval = previous
+        if prompt is not None and previous is not None:
+            prompt.bottom_toolbar, prompt.refresh_interval = previous
 
-    def _follow_log(self, session: Session | None) -> None:
+    def _follow_log(self, bench: Workbench | None) -> None:
         """Listen to the current log (a restarted server may bring a new one)."""
-        log = session.log if session is not None else None
+        log = bench.log if bench is not None else None
         if self._prompt_session is not None and log is not self._subscribed:
             self._unsubscribe()
             if log is not None:
@@ -124,6 +124,6 @@ class ReplToolbar:
 
     def _on_request(self, record: RequestRecord) -> None:
         """Called from a server thread: ask the prompt to redraw."""
-        session = self._prompt_session
-        if session is not None:
-            session.app.invalidate()
+        prompt = self._prompt_session
+        if prompt is not None:
+            prompt.app.invalidate()

@@ -1,58 +1,97 @@
-"""The :class:`App`: a registry of routes, templates and hooks, and a WSGI callable."""
+"""The :class:`App`: a registry of routes, templates and hooks, and a WSGI callable.
+
+Registration builds a new route table snapshot and swaps one reference; the
+request path (:meth:`App.wsgi_app`) reads that reference once and reads top to
+bottom: match, preprocess, call the view, finish the response, tear down.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 import sys
-import threading
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager, nullcontext
-from typing import TYPE_CHECKING, Any, TypeVar
+from datetime import timedelta
+from functools import cached_property
+from typing import IO, TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
 
-from werkzeug.exceptions import HTTPException, InternalServerError
-from werkzeug.routing import RequestRedirect, Rule
-from werkzeug.test import Client, EnvironBuilder
+from jinja2 import Environment
+from werkzeug.exceptions import (
+    Aborter,
+    BadRequest,
+    BadRequestKeyError,
+    HTTPException,
+    InternalServerError,
+)
+from werkzeug.routing import BuildError, RequestRedirect, Rule
+from werkzeug.utils import redirect as _werkzeug_redirect
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
-from .config import Config
-from .context import AppContext, RequestContext, _current
-from .hooks import ErrorKey, Hooks
+from . import context as _context
+from .app_templates import TemplateMethods
+from .asyncio_bridge import async_to_sync, ensure_sync
+from .blueprints import Blueprint
+from .config import DEFAULT_CONFIG, Config, ConfigAttribute, as_timedelta
+from .context import AppContext, AppCtxGlobals, RequestContext, _current
+from .environ_keys import ENVIRON_ENDPOINT, ENVIRON_EXCEPTION
+from .hooks import PlanBook
+from .json.provider import DefaultJSONProvider, JSONProvider
+from .listeners import Listeners
+from .registry import Registry, ViewFunctions, merge
+from .request_steps import RequestSteps
 from .responses import StartResponse, to_response, write_plain
-from .routing import Endpoint, RouteTable, ViewFunc, compile_rule
-from .sessions import CookieSessionInterface
+from .routing import (
+    NO_ARGS,
+    Endpoint,
+    RouteTable,
+    UrlMap,
+    ViewFunc,
+    bind_rule,
+    compile_rule,
+)
+from .scaffold import Scaffold, endpoint_from_view
+from .sessions import SecureCookieSessionInterface, SessionInterface
 from .static import StaticStore, serve_static
-from .templating import AppLoader, TemplateStore, create_environment
+from .templating import TemplateStore, create_environment
+from .trusted_hosts import check_trusted_host
 from .wrappers import Request, Response
 
 if TYPE_CHECKING:
+    from jinja2 import BaseLoader
+
+    from .cli import AppGroup
     from .serving import LiveServer
+    from .testing import TestClient
 
 F = TypeVar("F", bound=Callable[..., Any])
 ChangeListener = Callable[[str, str], None]
 
+#: View errors are logged here (the notebook quiets this logger while it shows
+#: errors itself); ``app.logger`` is Flask's, for the app's own messages.
 logger = logging.getLogger("protoweb.app")
 
-#: environ keys through which a request tells the dev tools what went wrong.
-ENVIRON_EXCEPTION = "protoweb.exception"
-ENVIRON_ENDPOINT = "protoweb.endpoint"
 
-
-def _root_path(import_name: str) -> str:
-    """The folder of the module that made the app; in a notebook or REPL, the cwd."""
-    module = sys.modules.get(import_name)
-    filename = getattr(module, "__file__", None)
-    interactive = hasattr(sys, "ps1") or "IPython" in sys.modules
-    if filename is None or (import_name == "__main__" and interactive):
-        return os.getcwd()
-    return os.path.dirname(os.path.abspath(filename))
-
-
-class App:
+class App(RequestSteps, TemplateMethods, Scaffold):
     """A web app whose routes, templates and hooks can change while it serves.
 
-    :param import_name: the name of the module creating the app, usually
-        ``__name__``; it decides where ``templates/`` and ``static/`` are found.
+    The arguments are Flask's:
+
+    :param import_name: the module creating the app, usually ``__name__``; it
+        decides :attr:`root_path`.
+    :param static_url_path: the URL of the static files (``/static``).
+    :param static_folder: the static folder, relative to :attr:`root_path`;
+        ``None`` for no static route.
+    :param static_host: the host of the static route, with ``host_matching``.
+    :param host_matching: rules match on ``host=`` as well as the path.
+    :param subdomain_matching: rules match on ``subdomain=`` (needs
+        ``SERVER_NAME``).
+    :param template_folder: the template folder, relative to :attr:`root_path`.
+    :param instance_path: the instance folder (absolute); by default
+        ``instance/`` beside the app's module or package.
+    :param instance_relative_config: ``app.config.from_pyfile`` and friends are
+        relative to the instance folder instead of :attr:`root_path`.
     :param root_path: the folder holding ``templates/`` and ``static/``, if not
         the module's folder (or, in a notebook, the working directory).
 
@@ -67,40 +106,160 @@ class App:
 
     request_class = Request
     response_class = Response
-    session_interface = CookieSessionInterface()
+    session_interface: SessionInterface = SecureCookieSessionInterface()
+    json_provider_class: type[JSONProvider] = DefaultJSONProvider
+    config_class = Config
+    #: Flask's default configuration, copied into each app's ``config``.
+    default_config: Mapping[str, Any] = DEFAULT_CONFIG
+    url_map_class = UrlMap
+    url_rule_class = Rule
+    aborter_class = Aborter
+    #: Options for the Jinja environment, read when it is made.
+    jinja_options: dict[str, Any] = {}
+    #: The class of :attr:`jinja_env`.
+    jinja_environment = Environment
+
+    #: The class of ``g`` (Flask's ``_AppCtxGlobals``).
+    app_ctx_globals_class = AppCtxGlobals
+    #: The class :meth:`test_client` makes (default: protoweb.testing.TestClient).
+    test_client_class: type[Any] | None = None
+    #: The class :meth:`test_cli_runner` makes (default: protoweb.testing's).
+    test_cli_runner_class: type[Any] | None = None
 
     def __init__(
         self,
         import_name: str = "__main__",
-        *,
+        static_url_path: str | None = None,
+        static_folder: str | os.PathLike[str] | None = "static",
+        static_host: str | None = None,
+        host_matching: bool = False,
+        subdomain_matching: bool = False,
+        template_folder: str | os.PathLike[str] | None = "templates",
+        instance_path: str | None = None,
+        instance_relative_config: bool = False,
         root_path: str | None = None,
-        template_folder: str = "templates",
-        static_folder: str = "static",
-        static_url_path: str = "/static",
     ) -> None:
-        self.import_name = import_name
-        self.name = import_name
-        self.root_path = root_path or _root_path(import_name)
-        self.template_folder = os.path.join(self.root_path, template_folder)
-        self.static_folder = os.path.join(self.root_path, static_folder)
-        self.config = Config()
+        super().__init__(
+            import_name, static_folder, static_url_path, template_folder, root_path
+        )
+        self.name = self._find_name()
+        if instance_path is None:
+            instance_path = self.auto_find_instance_path()
+        elif not os.path.isabs(instance_path):
+            raise ValueError(
+                "If an instance path is provided it must be absolute. A relative path"
+                " was given instead."
+            )
+        self.instance_path = instance_path
+        self.config = self.make_config(instance_relative_config)
+        self.json: JSONProvider = self.json_provider_class(self)
+        self.aborter = self.aborter_class()
+        self.subdomain_matching = subdomain_matching
         self.server: LiveServer | None = None
-        self._lock = threading.Lock()
-        self._listeners: tuple[ChangeListener, ...] = ()
-        self.hooks = Hooks()
+        self._listeners: Listeners[[str, str]] = Listeners(_listener_failed)
+        self.blueprints: dict[str, Blueprint] = {}
+        self.blueprint_template_loaders: tuple[BaseLoader, ...] = ()
+        self.url_build_error_handlers: list[
+            Callable[[BuildError, str, dict[str, Any]], str | None]
+        ] = []
+        self.extensions: dict[str, Any] = {}
+        #: Functions whose dicts fill the ``protoweb shell`` namespace.
+        self.shell_context_processors: list[Callable[[], dict[str, Any]]] = []
+        self.url_map = self.url_map_class(
+            self, host_matching=host_matching, strict_slashes=True, merge_slashes=True
+        )
+        self.view_functions = ViewFunctions(self)
         self.jinja_env = create_environment(self)
         self.templates = TemplateStore(self.jinja_env, self._template_changed)
-        self.jinja_env.loader = AppLoader(self.templates, self.template_folder)
+        self.jinja_env.loader = self.create_global_jinja_loader()
         self.static_files = StaticStore(self._static_changed)
-        self._table = RouteTable({})
-        self.add_url_rule(
-            f"{static_url_path.rstrip('/')}/<path:filename>",
-            "static",
-            self._serve_static,
+        self._appcontext_teardowns: dict[str, Callable[..., Any]] = {}
+        self._table = RouteTable(
+            {}, PlanBook({}, self.ensure_sync), self.ensure_sync, self.url_map
         )
+        self._registry = Registry(self)
+        if self.has_static_folder:
+            if bool(static_host) != host_matching:
+                raise ValueError(
+                    "Invalid static_host/host_matching combination: give static_host"
+                    " exactly when host_matching is on."
+                )
+            self.add_url_rule(
+                f"{self.static_url_path}/<path:filename>",
+                "static",
+                self.send_static_file,
+                host=static_host,
+            )
 
     def __repr__(self) -> str:
         return f"<App {self.name!r}: {len(self._table)} routes>"
+
+    def _find_name(self) -> str:
+        """The app's name: ``import_name``, or the script's name for ``__main__``."""
+        if self.import_name == "__main__":
+            filename = getattr(sys.modules.get("__main__"), "__file__", None)
+            if filename is None:
+                return "__main__"
+            return os.path.splitext(os.path.basename(filename))[0]
+        return self.import_name
+
+    @cached_property
+    def logger(self) -> logging.Logger:
+        """Flask's app logger: ``logging.getLogger(app.name)``, with a handler to
+        ``wsgi.errors`` (or stderr) if none is configured, DEBUG level in debug."""
+        from .logging import create_logger
+
+        return create_logger(self)
+
+    # Folders, config and resources.
+
+    def auto_find_instance_path(self) -> str:
+        """``instance/`` beside the app's module or package (or in the working
+        directory in a notebook); for an installed package, ``<prefix>/var``."""
+        module = sys.modules.get(self.import_name)
+        filename = getattr(module, "__file__", None)
+        if (
+            filename is None
+            or self.import_name == "__main__"
+            and not os.path.isfile(filename)
+        ):
+            return os.path.join(self.root_path, "instance")
+        folder = os.path.dirname(os.path.abspath(filename))
+        if hasattr(module, "__path__"):
+            folder = os.path.dirname(folder)
+        if os.path.basename(folder) in ("site-packages", "dist-packages"):
+            return os.path.join(sys.prefix, "var", f"{self.name}-instance")
+        return os.path.join(folder, "instance")
+
+    def make_config(self, instance_relative: bool = False) -> Config:
+        """``app.config``: Flask's defaults, paths relative to :attr:`root_path`
+        (or to :attr:`instance_path` with ``instance_relative_config``)."""
+        from .helpers import get_debug_flag
+
+        root = self.instance_path if instance_relative else self.root_path
+        defaults = dict(self.default_config)
+        defaults["DEBUG"] = get_debug_flag()
+        return self.config_class(root, defaults)
+
+    def open_instance_resource(
+        self, resource: str, mode: str = "rb", encoding: str | None = "utf-8"
+    ) -> IO[Any]:
+        """Open ``resource`` in :attr:`instance_path` (writing allowed)."""
+        path = os.path.join(self.instance_path, resource)
+        if "b" in mode:
+            return open(path, mode)
+        return open(path, mode, encoding=encoding)
+
+    def send_static_file(self, filename: str) -> _WerkzeugResponse:
+        """The static route's view: ``app.static_files`` first, then the folder."""
+        environ = _current.get().environ or {}
+        return serve_static(
+            self.static_files,
+            self.static_folder or "",
+            filename,
+            environ,
+            max_age=self.get_send_file_max_age(filename),
+        )
 
     # Registration: every change builds a new RouteTable and swaps one reference.
 
@@ -109,160 +268,182 @@ class App:
         rule: str,
         endpoint: str | None = None,
         view_func: ViewFunc | None = None,
-        methods: Iterable[str] | None = None,
-        provide_automatic_options: bool = True,
+        provide_automatic_options: bool | None = None,
         **options: Any,
     ) -> None:
-        """Route ``rule`` to ``view_func``; an existing ``endpoint`` is replaced.
+        """Route ``rule`` to ``view_func`` (or only name its endpoint, for a view
+        given later with :meth:`endpoint` or ``app.view_functions``).
+
+        Registering an endpoint again with another view replaces the old view and
+        its rules; with the same view, the rule is added.
 
         :param rule: the URL rule, with Werkzeug converters (``/user/<int:id>``).
         :param endpoint: the endpoint's name, by default the function's name.
         :param view_func: the view; its parameters are the rule's variables (and
             ``request``, if it wants the request passed in).
-        :param methods: allowed methods, ``GET`` (and so ``HEAD``) by default.
+        :param provide_automatic_options: answer ``OPTIONS`` automatically (by
+            default unless ``OPTIONS`` is in ``methods``).
+        :param options: Werkzeug :class:`~werkzeug.routing.Rule` options:
+            ``methods`` (``GET`` by default, and so ``HEAD``), ``defaults``,
+            ``subdomain``, ``host``, ``strict_slashes``, ``redirect_to``, ...
         :raises ValueError: the rule does not parse; nothing is changed.
         """
-        if view_func is None:
-            raise TypeError(f"add_url_rule({rule!r}) needs a view_func")
-        name = endpoint or view_func.__name__
-        method_set = {m.upper() for m in (methods or ("GET",))}
+        name = endpoint if endpoint is not None else endpoint_from_view(view_func)
+        methods = options.pop("methods", None)
+        if methods is None:
+            methods = getattr(view_func, "methods", None) or ("GET",)
+        if isinstance(methods, str):
+            raise TypeError(
+                "Allowed methods must be a list of strings, for example:"
+                ' @app.route(..., methods=["POST"])'
+            )
+        method_set = {m.upper() for m in methods}
+        method_set |= set(getattr(view_func, "required_methods", ()))
+        if provide_automatic_options is None:
+            provide_automatic_options = getattr(
+                view_func, "provide_automatic_options", None
+            )
+        if provide_automatic_options is None:
+            provide_automatic_options = "OPTIONS" not in method_set and bool(
+                self.config.get("PROVIDE_AUTOMATIC_OPTIONS", True)
+            )
         if provide_automatic_options:
             method_set.add("OPTIONS")
-        compiled = compile_rule(rule, name, method_set, **options)
-        with self._lock:
-            table = self._table
-            existing = table.endpoints.get(name)
-            if existing is not None and existing.view == view_func:
-                updated = existing.with_rule(compiled)
-            else:
-                updated = Endpoint(
-                    name, view_func, (compiled,), provide_automatic_options
-                )
-            self._table = table.replace(updated)
-        self._changed("route", name)
+        compiled = compile_rule(
+            rule, name, method_set, self.url_map, self.url_rule_class, **options
+        )
+        self._add_compiled(compiled, view_func, provide_automatic_options)
 
-    def route(self, rule: str, **options: Any) -> Callable[[F], F]:
-        """Decorate a view to answer ``rule``; see :meth:`add_url_rule`."""
+    def _add_compiled(
+        self, rule: Rule, view: ViewFunc | None, auto_options: bool
+    ) -> None:
+        self._registry.add_rule(rule, view, auto_options)
+        self._registered("route", rule.endpoint)
 
-        endpoint = options.pop("endpoint", None)
+    def _add_rule_object(self, rule: Rule) -> None:
+        """``app.url_map.add(Rule(...))``: the rule's view is the endpoint's."""
+        if rule.map is None:
+            bind_rule(rule, self.url_map)
+        auto_options = bool(getattr(rule, "provide_automatic_options", False))
+        self._add_compiled(rule, None, auto_options)
 
-        def decorator(view: F) -> F:
-            self.add_url_rule(rule, endpoint, view, **options)
-            return view
-
-        return decorator
-
-    def get(self, rule: str, **options: Any) -> Callable[[F], F]:
-        """``route(rule, methods=["GET"])``."""
-        return self.route(rule, methods=["GET"], **options)
-
-    def post(self, rule: str, **options: Any) -> Callable[[F], F]:
-        """``route(rule, methods=["POST"])``."""
-        return self.route(rule, methods=["POST"], **options)
-
-    def put(self, rule: str, **options: Any) -> Callable[[F], F]:
-        """``route(rule, methods=["PUT"])``."""
-        return self.route(rule, methods=["PUT"], **options)
-
-    def delete(self, rule: str, **options: Any) -> Callable[[F], F]:
-        """``route(rule, methods=["DELETE"])``."""
-        return self.route(rule, methods=["DELETE"], **options)
-
-    def patch(self, rule: str, **options: Any) -> Callable[[F], F]:
-        """``route(rule, methods=["PATCH"])``."""
-        return self.route(rule, methods=["PATCH"], **options)
+    def _set_view(self, endpoint: str, view: ViewFunc | None) -> None:
+        """Give ``endpoint`` another view (``None``: none), keeping its rules."""
+        self._registry.set_view(endpoint, view)
+        self._registered("route", endpoint)
 
     def remove_route(self, endpoint: str) -> None:
-        """Remove ``endpoint`` and all its rules.
+        """Remove ``endpoint`` and all its rules (from a blueprint's registration
+        too, until that blueprint is registered again).
 
         :raises KeyError: there is no such endpoint.
         """
-        with self._lock:
-            if endpoint not in self._table.endpoints:
-                raise KeyError(f"no route with endpoint {endpoint!r}")
-            self._table = self._table.without(endpoint)
-        self._changed("route", endpoint)
+        self._registry.remove_route(endpoint)
+        self._registered("route", endpoint)
 
     @property
     def endpoints(self) -> dict[str, Endpoint]:
         """The current endpoints by name (a snapshot)."""
         return dict(self._table.endpoints)
 
-    @property
-    def url_map(self) -> Any:
-        """The current Werkzeug :class:`~werkzeug.routing.Map` (a snapshot)."""
-        return self._table.map
+    def endpoint_for_path(self, path: str, method: str | None = None) -> str | None:
+        """The endpoint that answers ``path``, or ``None`` when no route does.
 
-    # Hooks and error handlers: replaced by name, so re-running a cell replaces.
-
-    def before_request(self, f: F) -> F:
-        """Run ``f()`` before each view; a value it returns answers the request."""
-        return self._add_hook("before_request", f)
-
-    def after_request(self, f: F) -> F:
-        """Run ``f(response)`` after each view; it returns the response to send."""
-        return self._add_hook("after_request", f)
-
-    def teardown_request(self, f: F) -> F:
-        """Run ``f(error_or_None)`` when each request ends, whatever happened."""
-        return self._add_hook("teardown_request", f)
-
-    def _add_hook(self, kind: str, f: F) -> F:
-        self.hooks.add(kind, f)
-        self._changed("hook", f.__name__)
-        return f
-
-    def remove_hook(self, name: str) -> None:
-        """Remove the before/after/teardown hook(s) named ``name``."""
-        self.hooks.remove(name)
-        self._changed("hook", name)
-
-    def errorhandler(self, code_or_exception: ErrorKey) -> Callable[[F], F]:
-        """Decorate ``f(error)`` to answer an HTTP status code or exception class."""
-
-        def decorator(f: F) -> F:
-            self.register_error_handler(code_or_exception, f)
-            return f
-
-        return decorator
-
-    def register_error_handler(
-        self, code_or_exception: ErrorKey, f: Callable[[Any], Any]
-    ) -> None:
-        """Plain-call form of :meth:`errorhandler`."""
-        key = self.hooks.add_error_handler(code_or_exception, f)
-        self._changed("errorhandler", str(key))
-
-    def remove_error_handler(self, code_or_exception: ErrorKey) -> None:
-        """Remove the handler for a code or exception class."""
-        key = self.hooks.remove_error_handler(code_or_exception)
-        self._changed("errorhandler", str(key))
-
-    def handlers(self) -> dict[str, tuple[Callable[..., Any], ...]]:
-        """The hooks and error handlers now registered, by kind (a snapshot)."""
-        return self.hooks.snapshot()
-
-    # Change notification, for the live server's reload and the notebook panel.
-
-    def add_change_listener(self, listener: ChangeListener) -> None:
-        """Call ``listener(kind, name)`` after every change (route, template, ...)."""
-        self._listeners = (*self._listeners, listener)
-
-    def remove_change_listener(self, listener: ChangeListener) -> None:
-        self._listeners = tuple(x for x in self._listeners if x != listener)
-
-    def _changed(self, kind: str, name: str) -> None:
-        for listener in self._listeners:
+        Redirects the routing makes (``/items`` to ``/items/``) are followed. With
+        no ``method``, any method the path allows counts, GET first.
+        """
+        adapter = self.url_map.bind("localhost")
+        for _ in range(3):
+            wanted = method
+            if wanted is None:
+                allowed = list(adapter.allowed_methods(path))
+                named = [m for m in allowed if m not in ("HEAD", "OPTIONS")]
+                wanted = "GET" if "GET" in allowed else (named or allowed or ["GET"])[0]
             try:
-                listener(kind, name)
-            except Exception:
-                logger.exception("change listener %r failed", listener)
+                endpoint, _ = adapter.match(path, method=wanted)
+            except RequestRedirect as redirect:
+                path = urlsplit(redirect.new_url).path or "/"
+                continue
+            except HTTPException:
+                return None
+            return str(endpoint)
+        return None
+
+    def register_blueprint(self, blueprint: Blueprint, **options: Any) -> None:
+        """Register ``blueprint``'s routes, hooks, handlers and filters.
+
+        Registering a blueprint again under the same name (the same object, or a
+        new one, as a re-run cell makes) replaces everything the earlier
+        registration added, in one swap.
+
+        :param options: ``url_prefix``, ``subdomain``, ``url_defaults`` and
+            ``name`` override the blueprint's own; ``cli_group`` as in Flask.
+        """
+        name = options.get("name", blueprint.name)
+        if not name or "." in name:
+            raise ValueError(f"blueprint name {name!r} may not be empty or dotted.")
+        self._registry.register(name, blueprint, options)
+        self._changed("blueprint", name)
+
+    def iter_blueprints(self) -> Iterable[Blueprint]:
+        """The registered blueprints, in registration order."""
+        return iter(list(self.blueprints.values()))
+
+    def remove_blueprint(self, name: str) -> None:
+        """Remove everything the blueprint registered as ``name`` added.
+
+        :raises KeyError: no blueprint is registered under that name.
+        """
+        self._registry.remove_blueprint(name)
+        self._changed("blueprint", name)
+
+    def _reregister_blueprint(self, key: str) -> None:
+        """A registered blueprint changed: register it again, live."""
+        if self._registry.register_again(key):
+            self._changed("blueprint", key)
+
+    def _registered(self, kind: str, name: str) -> None:
+        """A registration changed: swap in a new table (once per blueprint
+        registration) and tell the listeners."""
+        if self._registry.commit():
+            self._changed(kind, name)
+
+    # Async: views, hooks and handlers are wrapped once, at registration.
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """``func`` if it is a plain function, else :meth:`async_to_sync` of it;
+        applied once when a view, hook or error handler is registered."""
+        if ensure_sync(func) is func:
+            return func
+        return self.async_to_sync(func)
+
+    def async_to_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """A plain function running the ``async def`` ``func`` to completion in
+        an event loop of its own (see :mod:`protoweb.asyncio_bridge`)."""
+        return async_to_sync(func)
+
+    # Templates: the Jinja registration methods are in protoweb.app_templates.
+
+    def _scopes(self) -> Mapping[str | None, Any]:
+        return merge(self._registry.layers)[1]
 
     def _template_changed(self, name: str) -> None:
         self._changed("template", name)
 
     def _static_changed(self, name: str) -> None:
         self._changed("static", name)
+
+    # Change notification, for the live server's reload and the notebook panel.
+
+    def add_change_listener(self, listener: ChangeListener) -> None:
+        """Call ``listener(kind, name)`` after every change (route, template, ...)."""
+        self._listeners.add(listener)
+
+    def remove_change_listener(self, listener: ChangeListener) -> None:
+        self._listeners.remove(listener)
+
+    def _changed(self, kind: str, name: str) -> None:
+        self._listeners.notify(kind, name)
 
     # Dispatch: the hot path. It reads the table once and builds nothing unasked.
 
@@ -277,139 +458,303 @@ class App:
         """The WSGI application; wrap it (``app.wsgi_app = mw(app.wsgi_app)``)."""
         table = self._table
         context = RequestContext(self, table, environ)
-        token = _current.set(context)
+        token = context._entered = _current.set(context)
+        endpoint = table.unrouted
         error: BaseException | None = None
+        extras = _context.extras
         try:
             try:
-                rv = self._dispatch(context, environ, table)
-                if not self.hooks.after and context._session is None:
-                    plain = write_plain(rv, environ, start_response)
+                if extras:
+                    _context.request_started(context)
+                if (trusted := self.config.get("TRUSTED_HOSTS")) is not None:
+                    check_trusted_host(environ, trusted)
+                # The static-path dict answers most requests without the matcher.
+                by_method = table.static.get(environ.get("PATH_INFO") or "/")
+                hit = by_method.get(environ["REQUEST_METHOD"]) if by_method else None
+                if hit is not None:
+                    endpoint, context.url_rule = hit
+                    context.endpoint = environ[ENVIRON_ENDPOINT] = endpoint.name
+                    args = NO_ARGS
+                else:
+                    endpoint, args = self._match(context, environ, table)
+                if endpoint.direct:
+                    rv = endpoint.call(**args)
+                else:
+                    rv = self._dispatch(context, endpoint, args)
+                # (extras re-read: after_this_request may have just turned them on)
+                if (
+                    not endpoint.after
+                    and context._session is None
+                    and not _context.extras
+                ):
+                    plain = write_plain(rv, environ, start_response, self)
                     if plain is not None:
                         return plain
-                response = self._finish(context, rv)
+                response = self._finish(context, endpoint, rv)
             except Exception as exc:
-                error = exc
-                response = self._finish_error(
-                    context, self._handle_exception(context, exc)
-                )
+                try:
+                    rv = self._handle_user_exception(context, endpoint, exc)
+                except Exception as unhandled:
+                    error = unhandled
+                    rv = self._handle_exception(context, endpoint, unhandled)
+                response = self._finish_error(context, endpoint, rv)
             return response(environ, start_response)
         finally:
-            if self.hooks.teardown:
-                self._run_teardown(error)
+            if extras:
+                _context.end_request(context, error)
+            elif endpoint.teardown:
+                self._run_teardown(endpoint, error)
             _current.reset(token)
 
-    def _dispatch(
+    def _match(
         self, context: RequestContext, environ: dict[str, Any], table: RouteTable
-    ) -> Any:
+    ) -> tuple[Endpoint, Mapping[str, Any]]:
+        """The endpoint for this request and its arguments, from Werkzeug's
+        matcher; no match gives ``table.unrouted`` and the routing error."""
         path = environ.get("PATH_INFO") or "/"
         method = environ["REQUEST_METHOD"]
-        by_method = table.static.get(path)
-        endpoint = None
-        if by_method is not None:
-            endpoint = by_method.get(method)
-        if endpoint is not None:
-            args: Mapping[str, Any] = {}
-        else:
-            rule, args = self._match(context, path, method, table)
-            endpoint = table.endpoints[rule.endpoint]
-            context.view_args = dict(args)
-            if method == "OPTIONS" and endpoint.auto_options:
-                return self._options_response(context)
-        context.endpoint = environ[ENVIRON_ENDPOINT] = endpoint.name
-        before = self.hooks.before
-        if before:
-            for hook in before.values():
-                early = hook()
-                if early is not None:
-                    return early
-        if endpoint.takes_request:
-            return endpoint.view(request=context.request, **args)
-        return endpoint.view(**args)
-
-    @staticmethod
-    def _match(
-        context: RequestContext, path: str, method: str, table: RouteTable
-    ) -> tuple[Rule, Mapping[str, Any]]:
-        """Werkzeug's match of ``path`` (a ``PATH_INFO``, latin-1 of UTF-8)."""
         if not path.isascii():
             path = path.encode("latin-1").decode("utf-8", "replace")
         fast = table.fast_matcher()
-        if fast is not None:
-            found = fast.match(path, method)
-            if found is not None:
-                return found
+        found = fast.match(path, method) if fast is not None else None
         try:
-            return table.matcher.match(path, method, return_rule=True)
+            if found is not None:
+                rule, args = found
+            elif table.by_host:
+                rule, args = context.url_adapter().match(return_rule=True)
+            else:
+                rule, args = table.matcher.match(path, method, return_rule=True)
         except RequestRedirect:
             # The redirect's URL needs this request's host and root.
-            return context.url_adapter().match(return_rule=True)
+            try:
+                context.url_adapter().match(return_rule=True)
+            except HTTPException as redirect:
+                return self._unrouted(context, table, redirect)
+            raise
+        except HTTPException as routing_error:
+            return self._unrouted(context, table, routing_error)
+        endpoint = table.endpoints[rule.endpoint]
+        context.url_rule = rule
+        # One dict: what URL value preprocessors change is what the view gets.
+        view_args = context.view_args = dict(args)
+        context.endpoint = environ[ENVIRON_ENDPOINT] = endpoint.name
+        if method == "OPTIONS" and endpoint.auto_options:
+            return endpoint.answering(self._default_options), NO_ARGS
+        return endpoint, view_args
 
-    def _options_response(self, context: RequestContext) -> Response:
-        response = self.response_class()
-        response.allow.update(context.url_adapter().allowed_methods())
-        return response
+    @staticmethod
+    def _unrouted(
+        context: RequestContext, table: RouteTable, error: HTTPException
+    ) -> tuple[Endpoint, Mapping[str, Any]]:
+        """No route: the app's own hooks run, then ``error`` is raised."""
+        if table.unrouted.prepare:  # hooks may look at request.routing_exception
+            context.request.routing_exception = error
+        return table.unrouted, {"error": error}
 
-    def _finish(self, context: RequestContext, rv: Any) -> _WerkzeugResponse:
-        response = to_response(rv, context.endpoint, self.response_class)
-        for hook in reversed(self.hooks.after.values()):
+    def _dispatch(
+        self, context: RequestContext, endpoint: Endpoint, args: Mapping[str, Any]
+    ) -> Any:
+        """URL value preprocessors and before-request hooks, then the view."""
+        if endpoint.prepare:
+            early = self._preprocess(context, endpoint)
+            if early is not None:
+                return early
+            if context.endpoint is not None:
+                args = context.view_args  # as the URL value preprocessors left it
+        if endpoint.takes_request:
+            return endpoint.call(request=context.request, **args)
+        return endpoint.call(**args)
+
+    def _preprocess(self, context: RequestContext, endpoint: Endpoint) -> Any:
+        plan = endpoint.plan
+        if plan.preprocess:
+            view_args = context.view_args if context.endpoint is not None else None
+            for preprocessor in plan.preprocess:
+                preprocessor(context.endpoint, view_args)
+        for hook in plan.before:
+            early = hook()
+            if early is not None:
+                return early
+        return None
+
+    def _finish(
+        self, context: RequestContext, endpoint: Endpoint, rv: Any
+    ) -> _WerkzeugResponse:
+        """The response for ``rv``, through the after-request hooks and the
+        session."""
+        response = to_response(
+            rv,
+            context.endpoint,
+            self.response_class,
+            context.environ,
+            self.json.response,
+        )
+        if _context.extras:
+            response = _context.after_request_functions(context, response)
+        for hook in endpoint.after:
             response = hook(response)
-        if context._session is not None:
-            self.session_interface.save(self, context._session, response)
+        session = context._session
+        if session is not None and not self.session_interface.is_null_session(session):
+            self.session_interface.save_session(self, session, response)
+        if _context.extras:
+            _context.request_finished(context, response)
         return response
 
-    def _finish_error(self, context: RequestContext, rv: Any) -> _WerkzeugResponse:
+    def _finish_error(
+        self, context: RequestContext, endpoint: Endpoint, rv: Any
+    ) -> _WerkzeugResponse:
         """:meth:`_finish` for an error's answer (after_request hooks and the session
         apply to it too, as in Flask); if that fails as well, a plain 500."""
         try:
-            return self._finish(context, rv)
+            return self._finish(context, endpoint, rv)
         except Exception:
             logger.exception(
                 "Error while answering an error in view %r", context.endpoint
             )
             return InternalServerError().get_response(context.environ)
 
-    def _handle_exception(self, context: RequestContext, exc: Exception) -> Any:
-        """What answers ``exc``: an error handler's return value, or a response."""
-        if isinstance(exc, RequestRedirect):
-            return exc.get_response(context.environ)
-        handler = self.hooks.error_handler_for(exc)
-        if isinstance(exc, HTTPException):
+    def trap_http_exception(self, error: Exception) -> bool:
+        """Whether an HTTP error should be raised as an ordinary exception
+        (``TRAP_HTTP_EXCEPTIONS``, ``TRAP_BAD_REQUEST_ERRORS``), as in Flask."""
+        config = self.config
+        if config.get("TRAP_HTTP_EXCEPTIONS"):
+            return True
+        trap_bad_request = config.get("TRAP_BAD_REQUEST_ERRORS")
+        if trap_bad_request is None and self.debug:
+            return isinstance(error, BadRequestKeyError)
+        return bool(trap_bad_request) and isinstance(error, BadRequest)
+
+    def _handle_user_exception(
+        self, context: RequestContext, endpoint: Endpoint, exc: Exception
+    ) -> Any:
+        """An error handler's answer to ``exc``, or an HTTP error's own response;
+        re-raises ``exc`` when nothing handles it."""
+        if isinstance(exc, BadRequestKeyError) and (
+            self.debug or self.config.get("TRAP_BAD_REQUEST_ERRORS")
+        ):
+            exc.show_exception = True
+        if isinstance(exc, HTTPException) and not self.trap_http_exception(exc):
+            if exc.code is None or isinstance(exc, RequestRedirect):
+                return exc.get_response(context.environ)
+            handler = endpoint.plan.error_handler_for(exc)
             if handler is None:
                 return exc.get_response(context.environ)
             return handler(exc)
-        context.environ[ENVIRON_EXCEPTION] = exc
-        if handler is not None:
-            return handler(exc)
-        propagate = self.config.get("PROPAGATE_EXCEPTIONS")
-        if propagate or propagate is None and self.config.get("TESTING"):
+        handler = endpoint.plan.error_handler_for(exc)
+        if handler is None:
             raise exc
-        logger.error(
-            "Exception in view %r on %s %s",
-            context.endpoint,
-            context.environ.get("REQUEST_METHOD"),
-            context.environ.get("PATH_INFO"),
-            exc_info=exc,
-        )
+        context.environ[ENVIRON_EXCEPTION] = exc
+        return handler(exc)
+
+    def _handle_exception(
+        self, context: RequestContext, endpoint: Endpoint, exc: Exception
+    ) -> Any:
+        """An unhandled exception: raised again when exceptions propagate
+        (``PROPAGATE_EXCEPTIONS``, or testing/debug), else logged and answered
+        by the 500 handler or a plain 500."""
+        context.environ[ENVIRON_EXCEPTION] = exc
+        if _context.extras:
+            _context.request_exception(context, exc)
+        propagate = self.config.get("PROPAGATE_EXCEPTIONS")
+        if propagate is None:
+            propagate = self.testing or self.debug
+        if propagate:
+            raise exc
+        self.log_exception(context, exc)
         server_error = InternalServerError(original_exception=exc)
-        handler = self.hooks.error_handlers.get(500)
+        handler = endpoint.plan.error_handler_for(server_error)
         if handler is not None:
             return handler(server_error)
         return server_error.get_response(context.environ)
 
-    def _run_teardown(self, error: BaseException | None) -> None:
-        for hook in reversed(self.hooks.teardown.values()):
+    def log_exception(self, context: RequestContext, exc: BaseException) -> None:
+        """Log an unhandled view error, naming the endpoint."""
+        environ = context.environ
+        logger.error(
+            "Exception on %s [%s] in view %r",
+            environ.get("PATH_INFO"),
+            environ.get("REQUEST_METHOD"),
+            context.endpoint,
+            exc_info=exc,
+        )
+
+    def _run_teardown(self, endpoint: Endpoint, error: BaseException | None) -> None:
+        for hook in endpoint.teardown:
             try:
                 hook(error)
             except Exception:
                 logger.exception("teardown_request hook %r failed", hook)
 
-    def _serve_static(self, filename: str) -> _WerkzeugResponse:
-        environ = _current.get().environ or {}
-        return serve_static(self.static_files, self.static_folder, filename, environ)
+    def _default_options(self, **_: Any) -> _WerkzeugResponse:
+        return self.make_default_options_response()
+
+    def make_default_options_response(self) -> _WerkzeugResponse:
+        """The automatic answer to ``OPTIONS``: an empty 200 with ``Allow``."""
+        context = _current.get()
+        response = self.response_class()
+        response.allow.update(context.url_adapter().allowed_methods())
+        return response
 
     def make_response(self, rv: Any) -> _WerkzeugResponse:
-        """Convert what a view could return into a response object."""
-        return to_response(rv, None, self.response_class)
+        """Convert what a view could return into a :attr:`response_class`."""
+        current = _current.get(None)
+        endpoint = getattr(current, "endpoint", None)
+        environ = getattr(current, "environ", None)
+        return to_response(
+            rv, endpoint, self.response_class, environ, self.json.response
+        )
+
+    def redirect(self, location: str, code: int = 302) -> _WerkzeugResponse:
+        """A redirect response (what :func:`protoweb.redirect` calls)."""
+        return _werkzeug_redirect(location, code, Response=self.response_class)
+
+    # Flask's request steps, for code that calls them inside a request context.
+
+    def do_teardown_request(self, exc: BaseException | None = None) -> None:
+        """Run the teardown-request hooks of the current request and send
+        ``request_tearing_down``; called when a request context ends."""
+        self._run_teardown(self._step_context()[1], exc)
+        signals = _context.signals
+        if signals is not None:
+            signals.request_tearing_down.send(
+                self, _async_wrapper=self.ensure_sync, exc=exc
+            )
+
+    def teardown_appcontext(self, f: F) -> F:
+        """Run ``f(error_or_None)`` when each app context ends (after each request,
+        and when a ``with app.app_context():`` block ends); replaced by name."""
+        _context.enable_extras()
+        with self._registry.lock:
+            self._appcontext_teardowns = {
+                **self._appcontext_teardowns,
+                endpoint_from_view(f): self.ensure_sync(f),
+            }
+        self._changed("hook", endpoint_from_view(f))
+        return f
+
+    @property
+    def teardown_appcontext_funcs(self) -> tuple[Callable[..., Any], ...]:
+        """The :meth:`teardown_appcontext` functions, in registration order (a
+        snapshot: register with the decorator, which replaces by name)."""
+        return tuple(self._appcontext_teardowns.values())
+
+    def has_appcontext_teardown(self) -> bool:
+        """Whether any :meth:`teardown_appcontext` function is registered."""
+        return bool(self._appcontext_teardowns)
+
+    def do_teardown_appcontext(self, exc: BaseException | None = None) -> None:
+        """Run the ``teardown_appcontext`` functions (last registered first) and
+        send ``appcontext_tearing_down``; called when an app context ends."""
+        for function in reversed(self._appcontext_teardowns.values()):
+            try:
+                function(exc)
+            except Exception:
+                logger.exception("teardown_appcontext function %r failed", function)
+        signals = _context.signals
+        if signals is not None:
+            signals.appcontext_tearing_down.send(
+                self, _async_wrapper=self.ensure_sync, exc=exc
+            )
 
     # Contexts, URLs and templates outside a request.
 
@@ -417,10 +762,32 @@ class App:
         """A context for ``url_for``, templates and ``g`` outside a request."""
         return AppContext(self)
 
+    def request_context(self, environ: dict[str, Any]) -> RequestContext:
+        """The context of the request ``environ``, matched as Flask matches it
+        (``request.endpoint``, ``url_rule``, ``view_args`` and ``blueprint`` are
+        set when a rule matches)."""
+        table = self._table
+        context = RequestContext(self, table, environ)
+        try:
+            rule, args = context.url_adapter().match(return_rule=True)
+        except HTTPException as error:
+            context.request.routing_exception = error
+            return context
+        context.url_rule = rule
+        context.view_args = dict(args)
+        context.endpoint = rule.endpoint
+        return context
+
     def test_request_context(self, *args: Any, **kwargs: Any) -> RequestContext:
-        """A request context for a made-up request (``EnvironBuilder``'s arguments)."""
-        environ = EnvironBuilder(*args, **kwargs).get_environ()
-        return RequestContext(self, self._table, environ)
+        """A request context for a made-up request; the arguments are
+        :class:`~protoweb.testing.EnvironBuilder`'s (path, method, json, ...)."""
+        from .testing import EnvironBuilder
+
+        builder = EnvironBuilder(self, *args, **kwargs)
+        try:
+            return self.request_context(builder.get_environ())
+        finally:
+            builder.close()
 
     def _own_context(self) -> AbstractContextManager[AppContext]:
         """This app's current context (a request's, say) if any, else a new one."""
@@ -429,19 +796,84 @@ class App:
             return nullcontext(current)
         return self.app_context()
 
-    def url_for(self, endpoint: str, **values: Any) -> str:
-        """:func:`~protoweb.url_for` for this app, with or without a request."""
-        from .urls import url_for
+    def url_for(
+        self,
+        endpoint: str,
+        *,
+        _anchor: str | None = None,
+        _method: str | None = None,
+        _scheme: str | None = None,
+        _external: bool | None = None,
+        **values: Any,
+    ) -> str:
+        """The URL of ``endpoint`` (``".name"``: in the current blueprint),
+        ``values`` filling its variables (the rest: query string).
 
-        with self._own_context():
-            return url_for(endpoint, **values)
+        In a request the URL is relative to the request's root; outside one it
+        uses ``SERVER_NAME``, ``APPLICATION_ROOT`` and ``PREFERRED_URL_SCHEME``,
+        and is external.
+        """
+        from .urls import build_url
+
+        with self._own_context() as context:
+            return build_url(
+                self, context, endpoint, values, _anchor, _method, _scheme, _external
+            )
+
+    def inject_url_defaults(self, endpoint: str, values: dict[str, Any]) -> None:
+        """Let the ``url_defaults`` functions of the app and of ``endpoint``'s
+        blueprints fill in ``values``."""
+        from .routing import blueprint_of
+
+        for function in self._table.plans(blueprint_of(endpoint)).url_defaults:
+            function(endpoint, values)
+
+    def handle_url_build_error(
+        self, error: BuildError, endpoint: str, values: dict[str, Any]
+    ) -> str:
+        """``url_for`` could not build: ask each of
+        :attr:`url_build_error_handlers`; the first URL one returns is used, else
+        ``error`` is raised."""
+        for handler in self.url_build_error_handlers:
+            try:
+                rv = handler(error, endpoint, values)
+            except BuildError as next_error:
+                error = next_error
+                continue
+            if rv is not None:
+                return rv
+        if error is sys.exc_info()[1]:
+            raise
+        raise error
 
     def render_template(self, template_name: str, **context: Any) -> str:
         """Render one of this app's templates, with or without a request."""
+        from .templating import render
+
         with self._own_context():
-            return self.jinja_env.get_template(template_name).render(context)
+            return render(self, self.jinja_env.get_template(template_name), context)
+
+    def shell_context_processor(self, f: F) -> F:
+        """Add ``f()``'s dict to the namespace of the ``shell`` command."""
+        self.shell_context_processors.append(f)
+        return f
+
+    def make_shell_context(self) -> dict[str, Any]:
+        """The ``shell`` command's namespace: ``app``, ``g`` and what the shell
+        context processors return."""
+        from .context import g
+
+        namespace: dict[str, Any] = {"app": self, "g": g}
+        for processor in self.shell_context_processors:
+            namespace.update(processor())
+        return namespace
 
     # Config shortcuts, testing and serving.
+
+    #: ``PERMANENT_SESSION_LIFETIME`` as a timedelta (settable, as in Flask).
+    permanent_session_lifetime = ConfigAttribute[timedelta | None](
+        "PERMANENT_SESSION_LIFETIME", get_converter=as_timedelta
+    )
 
     @property
     def secret_key(self) -> Any:
@@ -467,9 +899,32 @@ class App:
     def testing(self, value: bool) -> None:
         self.config["TESTING"] = value
 
-    def test_client(self, use_cookies: bool = True) -> Client:
-        """Werkzeug's test client for this app."""
-        return Client(self, use_cookies=use_cookies)
+    @property
+    def cli(self) -> AppGroup:
+        """The app's click command group: ``@app.cli.command("init-db")`` adds a
+        command that ``protoweb --app module init-db`` runs (click loads here)."""
+        group: AppGroup | None = self.__dict__.get("_cli")
+        if group is None:
+            from .cli import AppGroup
+
+            group = self.__dict__["_cli"] = AppGroup(self.name)
+        return group
+
+    def test_client(self, use_cookies: bool = True, **kwargs: Any) -> TestClient:
+        """A test client for this app (:attr:`test_client_class`, by default
+        :class:`~protoweb.testing.TestClient`)."""
+        from .testing import TestClient
+
+        cls = self.test_client_class or TestClient
+        return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)
+
+    def test_cli_runner(self, **kwargs: Any) -> Any:
+        """A click runner for ``app.cli`` commands (:attr:`test_cli_runner_class`,
+        by default ``protoweb.testing.FlaskCliRunner``)."""
+        from . import testing
+
+        cls = self.test_cli_runner_class or testing.FlaskCliRunner
+        return cls(self, **kwargs)
 
     def serve(
         self, host: str = "127.0.0.1", port: int = 0, *, dev: bool = True
@@ -487,9 +942,60 @@ class App:
         server.start()
         return server
 
-    def run(self, host: str = "127.0.0.1", port: int = 5000, **options: Any) -> None:
-        """Serve until interrupted (blocking); production deployments use any WSGI
-        server with ``app`` as the callable."""
+    def run(
+        self,
+        host: str | None = None,
+        port: int | None = None,
+        debug: bool | None = None,
+        load_dotenv: bool = True,
+        **options: Any,
+    ) -> None:
+        """Serve until interrupted (blocking), with Flask's arguments.
+
+        ``host`` and ``port`` default to ``SERVER_NAME``'s, else
+        ``127.0.0.1:5000``; ``debug`` sets :attr:`debug` (errors propagate to the
+        server). Werkzeug's debugger and reloader are never started:
+        ``use_debugger`` and ``use_reloader`` are accepted and ignored (in a
+        notebook, :meth:`serve` reloads live instead). ``load_dotenv`` loads
+        ``.env``/``.flaskenv`` if python-dotenv is installed. Other options go to
+        Werkzeug's ``run_simple`` (``threaded``, ``ssl_context``, ...).
+        Production deployments use any WSGI server with ``app`` as the callable.
+        """
+        from .helpers import get_debug_flag, get_load_dotenv
         from .serving.live_server import run_simple
 
-        run_simple(self, host, port, **options)
+        if get_load_dotenv(load_dotenv):
+            _load_dotenv()
+            if "FLASK_DEBUG" in os.environ:
+                self.debug = get_debug_flag()
+        if debug is not None:
+            self.debug = bool(debug)
+        server_name = self.config.get("SERVER_NAME") or ""
+        name_host, _, name_port = server_name.partition(":")
+        host = host or name_host or "127.0.0.1"
+        if port is None:
+            port = int(name_port) if name_port else 5000
+        options.pop("use_reloader", None)
+        options.pop("use_debugger", None)
+        options.pop("use_evalex", None)
+        run_simple(self, host, int(port), **options)
+
+
+def _load_dotenv() -> None:
+    """Load ``.env`` and ``.flaskenv`` with python-dotenv, if it is installed."""
+    try:
+        import dotenv
+    except ImportError:
+        return
+    for name in (".flaskenv", ".env"):
+        path = dotenv.find_dotenv(name, usecwd=True)
+        if path:
+            dotenv.load_dotenv(path, encoding="utf-8")
+
+
+#: Flask's name for the app class (``from protoweb.app import Flask``).
+Flask = App
+
+
+def _listener_failed(listener: Callable[..., object], error: Exception) -> None:
+    logger.error("change listener %r failed", listener, exc_info=error)

@@ -1,196 +1,247 @@
-"""The ``protoweb`` command: ``--version``, ``serve module:app`` (and more to come)."""
+"""The ``protoweb`` command, and Flask's command-line pieces (``flask.cli``).
+
+``protoweb`` is a click group: ``serve``, ``run``, ``shell``, ``routes``,
+``repl`` and ``export`` are built in, and ``protoweb --app module:app NAME`` runs
+a command the app registered with ``@app.cli.command()``, inside an app context,
+as ``flask`` does. The app is found as Flask finds it (:mod:`protoweb.discovery`):
+``--app`` (or ``PROTOWEB_APP``, or ``FLASK_APP``), else ``wsgi.py`` or ``app.py``
+in the working directory. ``repl`` and ``export NOTEBOOK`` import IPython only
+when they run.
+"""
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import os
-import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import click
 
 from . import __version__
 from .app import App
-
-if TYPE_CHECKING:
-    from .export.session import SessionSource
-
-
-def load_app(spec: str) -> App:
-    """Import ``module:attribute`` (attribute ``app`` by default) and return the App."""
-    module_name, _, attribute = spec.partition(":")
-    if os.getcwd() not in sys.path:
-        sys.path.insert(0, os.getcwd())
-    module = importlib.import_module(module_name)
-    app = getattr(module, attribute or "app", None)
-    if not isinstance(app, App):
-        raise SystemExit(f"protoweb: {spec!r} is not a protoweb App")
-    return app
-
-
-def _serve(args: argparse.Namespace) -> int:
-    app = load_app(args.app)
-    port = args.port if args.port is not None else int(os.environ.get("PORT", 5000))
-    app.run(host=args.host, port=port)
-    return 0
-
-
-def _repl(args: argparse.Namespace) -> int:
-    try:
-        from kernel_ext.repl import run_repl  # IPython is imported only here
-    except ImportError as error:
-        raise SystemExit(
-            f"protoweb repl needs IPython and prompt_toolkit ({error});"
-            ' install them with: pip install "protoweb[jupyter]"'
-        ) from None
-
-    from .serving import PortInUseError
-
-    app = load_app(args.app) if args.app else None
-    ipython_args = args.ipython_args
-    if ipython_args[:1] == ["--"]:
-        ipython_args = ipython_args[1:]
-    try:
-        return run_repl(app, host=args.host, port=args.port, ipython_argv=ipython_args)
-    except PortInUseError as error:
-        raise SystemExit(f"protoweb repl: {error.strerror}") from None
+from .app_commands import CertParamType as CertParamType
+from .app_commands import SeparatedPathType as SeparatedPathType
+from .app_commands import routes_command as routes_command
+from .app_commands import run_command as run_command
+from .app_commands import serve_command as serve_command
+from .app_commands import shell_command as shell_command
+from .app_commands import show_server_banner as show_server_banner
+from .context import _current
+from .discovery import NoAppException as NoAppException
+from .discovery import find_app_by_string as find_app_by_string
+from .discovery import find_best_app as find_best_app
+from .discovery import locate_app as locate_app
+from .discovery import prepare_import as prepare_import
+from .helpers import get_load_dotenv
+from .ipython_commands import export_command as export_command
+from .ipython_commands import repl_command as repl_command
+from .script_info import AppGroup as AppGroup
+from .script_info import ScriptInfo as ScriptInfo
+from .script_info import debug_option
+from .script_info import pass_script_info as pass_script_info
+from .script_info import with_appcontext as with_appcontext
 
 
-@contextmanager
-def _notebook_session(path: str) -> Iterator[SessionSource]:
-    """Run a notebook's code cells in an in-process IPython shell; yield its session.
+def _set_app(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    if value is not None:
+        ctx.ensure_object(ScriptInfo).app_import_path = value
+    return value
 
-    The notebook runs in its own folder (where its ``templates/`` and ``static/``
-    are) with the extension loaded, as in Jupyter. Should the extension not load,
-    the cells run against a plain protoweb ``app``, without the magics.
+
+def get_version(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """``--version``: print protoweb's version and stop."""
+    if value and not ctx.resilient_parsing:
+        click.echo(f"protoweb {__version__}")
+        ctx.exit()
+
+
+_app_option = click.Option(
+    ["-A", "--app"],
+    metavar="IMPORT",
+    envvar=["PROTOWEB_APP", "FLASK_APP"],
+    help=(
+        "The app or factory to load, as 'module:name' (a dotted import or a file"
+        " path). The name may be left out if it is 'app', 'application',"
+        " 'create_app' or 'make_app', and may be 'name(args)' to call a factory."
+    ),
+    is_eager=True,
+    expose_value=False,
+    callback=_set_app,
+)
+
+
+def load_dotenv(
+    path: str | os.PathLike[str] | None = None, load_defaults: bool = True
+) -> bool:
+    """Set environment variables from ``.flaskenv`` and ``.env`` (found from the
+    working directory up) and from ``path``, which wins; variables already set
+    are kept. Needs python-dotenv; without it, nothing is loaded (with a tip if
+    such files exist).
+
+    :returns: whether any variable was read.
     """
-    from IPython.core.interactiveshell import InteractiveShell  # only here
-    from IPython.utils.capture import capture_output
-    from traitlets.config import Config
-
-    from .export import ExportError
-    from .export.notebook import read_notebook
-    from .export.session import SessionSource, session_source
-
-    cells = read_notebook(path)
-    config = Config()
-    config.HistoryManager.hist_file = ":memory:"
-    shell: Any = InteractiveShell.instance(config=config)
-    folder, previous = os.path.dirname(os.path.abspath(path)), os.getcwd()
-    os.chdir(folder)
-    sys.path.insert(0, folder)
-    loaded: Exception | None = None
     try:
-        with capture_output():
-            try:
-                shell.extension_manager.load_extension("protoweb")
-            except Exception as problem:
-                loaded = problem
-                shell.user_ns["app"] = App("__main__")
-        for number, cell in enumerate(cells, start=1):
-            source = _without_extension(cell.source) if loaded else cell.source
-            with capture_output() as captured:
-                result = shell.run_cell(
-                    source, store_history=True, cell_id=cell.cell_id
-                )
-            error = result.error_before_exec or result.error_in_exec
-            if error is not None:
-                lines = [
-                    f"code cell {number} of {path} failed when the notebook ran"
-                    f" from the top: {type(error).__name__}: {error}",
-                    *captured.stdout.strip().splitlines()[-20:],
-                ]
-                if loaded is not None:
-                    lines.append(f"(the notebook extension did not load: {loaded})")
-                raise ExportError("\n".join(lines))
-        if loaded is None:
-            from kernel_ext import current_session
-
-            yield session_source(current_session(shell))
-        else:
-            yield SessionSource(
-                app=shell.user_ns["app"],
-                cells=cells,
-                preamble=["from protoweb import App\n\napp = App(__name__)\n"],
+        import dotenv
+    except ImportError:
+        if path or os.path.isfile(".env") or os.path.isfile(".flaskenv"):
+            click.secho(
+                " * Tip: There are .env files present. Install python-dotenv"
+                " to use them.",
+                fg="yellow",
+                err=True,
             )
-    finally:
-        if loaded is None:
-            with capture_output():
-                shell.extension_manager.unload_extension("protoweb")
-        shell.history_manager.end_session()
-        InteractiveShell.clear_instance()
-        sys.path.remove(folder)
-        os.chdir(previous)
+        return False
+    data: dict[str, str | None] = {}
+    if load_defaults:
+        for name in (".flaskenv", ".env"):
+            found = dotenv.find_dotenv(name, usecwd=True)
+            if found:
+                data |= dotenv.dotenv_values(found, encoding="utf-8")
+    if path is not None and os.path.isfile(path):
+        data |= dotenv.dotenv_values(path, encoding="utf-8")
+    for key, value in data.items():
+        if key not in os.environ and value is not None:
+            os.environ[key] = value
+    return bool(data)
 
 
-def _without_extension(source: str) -> str:
-    """A cell without the lines that need the notebook extension."""
-    lines = source.split("\n")
-    return "\n".join(
-        "pass"
-        if line.lstrip().startswith(("%load_ext protoweb", "%protoweb"))
-        else line
-        for line in lines
-    )
-
-
-def _export(args: argparse.Namespace) -> int:
-    from .export import ExportError, export_project
-
+def _env_file_callback(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> str | None:
     try:
-        with _notebook_session(args.notebook) as source:
-            result = export_project(
-                source, args.dir, name=args.name, target=args.target, force=args.force
+        import dotenv  # noqa: F401
+    except ImportError:
+        if value is not None:
+            raise click.BadParameter(
+                "python-dotenv must be installed to load an env file.",
+                ctx=ctx,
+                param=param,
+            ) from None
+    defaults = ctx.ensure_object(ScriptInfo).load_dotenv_defaults
+    if value is not None or defaults:
+        load_dotenv(value, load_defaults=defaults)
+    return value
+
+
+_env_file_option = click.Option(
+    ["-e", "--env-file"],
+    type=click.Path(exists=True, dir_okay=False),
+    help=(
+        "Load environment variables from this file (over '.env' and '.flaskenv';"
+        " variables already set win). Needs python-dotenv."
+    ),
+    is_eager=True,
+    expose_value=False,
+    callback=_env_file_callback,
+)
+
+#: The ``--version`` option.
+version_option = click.Option(
+    ["--version"],
+    help="Show protoweb's version.",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=get_version,
+)
+
+
+class ProtowebGroup(AppGroup):
+    """The ``protoweb`` command: built-in commands, and the app's ``app.cli``
+    commands (Flask's ``FlaskGroup``).
+
+    :param create_app: a callback returning the app, instead of ``--app``.
+    """
+
+    def __init__(
+        self,
+        add_default_commands: bool = True,
+        create_app: Callable[..., App] | None = None,
+        add_version_option: bool = True,
+        load_dotenv: bool = True,
+        set_debug_flag: bool = True,
+        **extra: Any,
+    ) -> None:
+        params = [
+            *(extra.pop("params", None) or ()),
+            _env_file_option,
+            _app_option,
+            debug_option,
+        ]
+        if add_version_option:
+            params.append(version_option)
+        super().__init__(params=params, **extra)
+        self.create_app = create_app
+        self.load_dotenv = load_dotenv
+        self.set_debug_flag = set_debug_flag
+        if add_default_commands:
+            for command in (serve_command, run_command, shell_command, routes_command):
+                self.add_command(command)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            return command
+        info = ctx.ensure_object(ScriptInfo)
+        try:
+            app = info.load_app()
+        except NoAppException as error:
+            click.secho(f"Error: {error.format_message()}\n", err=True, fg="red")
+            return None
+        current = _current.get(None)
+        if current is None or current.app is not app:
+            ctx.with_resource(app.app_context())
+        return app.cli.get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = set(super().list_commands(ctx))
+        try:
+            names.update(
+                ctx.ensure_object(ScriptInfo).load_app().cli.list_commands(ctx)
             )
-    except ExportError as error:
-        raise SystemExit(f"protoweb export: {error}") from None
-    print(result.summary())
-    return 0
+        except NoAppException as error:
+            info = ctx.ensure_object(ScriptInfo)
+            if info.app_import_path or info.create_app:  # silent when none was named
+                click.secho(f"Error: {error.format_message()}\n", err=True, fg="red")
+        except Exception:
+            click.secho(f"{traceback.format_exc()}\n", err=True, fg="red")
+        return sorted(names)
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        if "obj" not in extra and "obj" not in self.context_settings:
+            extra["obj"] = ScriptInfo(
+                create_app=self.create_app,
+                set_debug_flag=self.set_debug_flag,
+                load_dotenv_defaults=get_load_dotenv(self.load_dotenv),
+            )
+        return super().make_context(info_name, args, parent=parent, **extra)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="protoweb", description=__doc__)
-    parser.add_argument(
-        "--version", action="version", version=f"protoweb {__version__}"
-    )
-    commands = parser.add_subparsers(dest="command")
-    serve = commands.add_parser("serve", help="serve an app (module:app), blocking")
-    serve.add_argument("app", help="the app to serve, as module:attribute")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=None, help="default: $PORT or 5000")
-    serve.set_defaults(handler=_serve)
-    repl = commands.add_parser(
-        "repl", help="IPython with the app served live and a status toolbar"
-    )
-    repl.add_argument("--app", help="adopt an existing app, as module:attribute")
-    repl.add_argument("--host", default=None, help="default: 127.0.0.1")
-    repl.add_argument(
-        "--port", type=int, default=None, help="default: $PROTOWEB_PORT or a free one"
-    )
-    repl.add_argument(
-        "ipython_args", nargs=argparse.REMAINDER, help="IPython's options, after --"
-    )
-    repl.set_defaults(handler=_repl)
-    export = commands.add_parser(
-        "export",
-        help="run a notebook headless and export its app as a verified package",
-    )
-    export.add_argument("notebook", help="the notebook (.ipynb) to run and export")
-    export.add_argument("dir", help="the project folder to write (new or empty)")
-    export.add_argument("--name", help="the package name (default: from DIR)")
-    export.add_argument("--target", choices=("protoweb", "flask"), default="protoweb")
-    export.add_argument(
-        "--force", action="store_true", help="write into a non-empty DIR"
-    )
-    export.set_defaults(handler=_export)
-    return parser
+#: Flask's name for :class:`ProtowebGroup`.
+FlaskGroup = ProtowebGroup
+
+
+#: The ``protoweb`` command.
+cli = ProtowebGroup(
+    name="protoweb",
+    help=(
+        "protoweb: prototype web apps in Jupyter and IPython.\n\n"
+        "Built-in commands work without an app; 'protoweb --app module:app NAME'"
+        " runs the app's own commands (@app.cli.command())."
+    ),
+)
+cli.add_command(repl_command)
+cli.add_command(export_command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 0
-    return int(args.handler(args))
+    """Run the ``protoweb`` command with ``argv`` (the process's by default)."""
+    cli.main(args=list(argv) if argv is not None else None, prog_name="protoweb")
+    return 0

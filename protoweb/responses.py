@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import dataclasses
-import datetime
-import decimal
-import json
-import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NoReturn
 
+from werkzeug.datastructures import Headers
 from werkzeug.exceptions import abort as _werkzeug_abort
 from werkzeug.utils import redirect as _werkzeug_redirect
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
+from .json import jsonify as jsonify
+from .json.provider import dumps_json, fast_dumps
 from .wrappers import Response
+
+_HTMLResponse = Response
 
 StartResponse = Callable[..., Any]
 
@@ -22,43 +22,24 @@ HTML_TYPE = "text/html; charset=utf-8"
 JSON_TYPE = "application/json"
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, (decimal.Decimal, uuid.UUID)):
-        return str(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.asdict(value)
-    if hasattr(value, "__html__"):
-        return str(value.__html__())
-    if isinstance(value, (set, frozenset, tuple)):
-        return list(value)
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
-
-
-def dumps_json(value: Any, sort_keys: bool = False) -> str:
-    """Compact JSON with a trailing newline, as Flask's ``jsonify`` writes it."""
-    return (
-        json.dumps(
-            value, separators=(",", ":"), default=_json_default, sort_keys=sort_keys
-        )
-        + "\n"
-    )
-
-
 def write_plain(
-    rv: Any, environ: dict[str, Any], start_response: StartResponse
+    rv: Any, environ: dict[str, Any], start_response: StartResponse, app: Any
 ) -> Iterable[bytes] | None:
     """Answer a plain ``str``/``bytes``/``dict``/``list`` return with no objects built.
 
-    Returns ``None`` when ``rv`` needs the general path (:func:`to_response`).
+    Returns ``None`` when ``rv`` needs the general path (:func:`to_response`): a
+    ``dict`` or ``list`` does unless ``app.json`` is the default provider with
+    default settings (so the bytes are those ``app.json.response(rv)`` makes).
     """
     kind = type(rv)
     if kind is str:
         body = rv.encode()
         content_type = HTML_TYPE
     elif kind is dict or kind is list:
-        body = dumps_json(rv).encode()
+        dumps = fast_dumps(app.json)
+        if dumps is None:
+            return None
+        body = dumps(rv).encode()
         content_type = JSON_TYPE
     elif kind is bytes:
         body = rv
@@ -74,13 +55,20 @@ def write_plain(
 
 
 def to_response(
-    rv: Any, endpoint: str | None, response_class: type[Response] = Response
+    rv: Any,
+    endpoint: str | None,
+    response_class: type[Response] = Response,
+    environ: dict[str, Any] | None = None,
+    json_response: Callable[[Any], _WerkzeugResponse] | None = None,
 ) -> _WerkzeugResponse:
-    """Convert a view's return value into a response, as the SPEC lists them.
+    """Convert a view's return value into a response, as Flask's ``make_response``.
 
-    ``str``/``bytes`` are HTML, ``dict``/``list`` are JSON, a ``(body, status)`` or
-    ``(body, status, headers)`` tuple sets status and headers, a Werkzeug
-    ``Response`` passes through, and an iterator is streamed.
+    ``str``/``bytes`` are HTML, ``dict``/``list`` are JSON, an iterator is
+    streamed, a ``response_class`` passes through, another Werkzeug response or a
+    WSGI callable is converted; a ``(body, status)``, ``(body, headers)`` or
+    ``(body, status, headers)`` tuple sets status and headers on any of them.
+
+    :param json_response: makes the JSON response (the app's ``json.response``).
     """
     status: Any = None
     headers: Any = None
@@ -88,75 +76,89 @@ def to_response(
         if len(rv) == 3:
             rv, status, headers = rv
         elif len(rv) == 2:
-            rv, second = rv
-            if isinstance(second, (Mapping, list)):
-                headers = second
+            if isinstance(rv[1], (Headers, dict, tuple, list)):
+                rv, headers = rv
             else:
-                status = second
+                rv, status = rv
         else:
             raise TypeError(
-                f"The view function for {endpoint!r} returned a tuple of"
-                f" {len(rv)} items; use (body, status), (body, headers) or"
-                " (body, status, headers)."
+                "The view function did not return a valid response tuple. The tuple"
+                " must have the form (body, status, headers), (body, status), or"
+                " (body, headers)."
             )
     if rv is None:
         raise TypeError(
-            f"The view function for {endpoint!r} did not return a valid response:"
-            " it returned None (did you forget a 'return'?)."
+            f"The view function for {endpoint!r} did not return a valid response."
+            " The function either returned None or ended without a return"
+            " statement."
         )
-    if isinstance(rv, _WerkzeugResponse):
-        response = rv
-    elif isinstance(rv, (str, bytes)):
-        response = response_class(rv)
-    elif isinstance(rv, bytearray):
-        response = response_class(bytes(rv))
-    elif isinstance(rv, (dict, list)):
-        response = response_class(dumps_json(rv), mimetype=JSON_TYPE)
-    elif isinstance(rv, Iterator):
-        response = response_class(rv)
-    else:
-        raise TypeError(
-            f"The view function for {endpoint!r} did not return a valid response:"
-            f" it returned a {type(rv).__name__}. Return a str, bytes, dict, list,"
-            " tuple, Response or iterator."
-        )
-    if status is not None:
-        if isinstance(status, int):
-            response.status_code = status
+    if not isinstance(rv, response_class):
+        if isinstance(rv, (str, bytes, bytearray, Iterator)):
+            rv = response_class(rv, status=status, headers=headers)  # type: ignore[arg-type]
+            status = headers = None
+        elif isinstance(rv, (dict, list)):
+            if json_response is not None:
+                rv = json_response(rv)
+            else:
+                rv = response_class(dumps_json(rv), mimetype=JSON_TYPE)
+        elif isinstance(rv, _WerkzeugResponse) or callable(rv):
+            try:
+                rv = response_class.force_type(rv, environ)
+            except TypeError as error:
+                raise TypeError(
+                    f"{error}\nThe view function for {endpoint!r} did not return a"
+                    " valid response. The return type must be a string, dict, list,"
+                    " tuple with headers or status, Response instance, or WSGI"
+                    f" callable, but it was a {type(rv).__name__}."
+                ) from None
         else:
-            response.status = status
+            raise TypeError(
+                f"The view function for {endpoint!r} did not return a valid"
+                " response. The return type must be a string, dict, list, tuple with"
+                " headers or status, Response instance, or WSGI callable, but it was"
+                f" a {type(rv).__name__}."
+            )
+    if status is not None:
+        if isinstance(status, (str, bytes, bytearray)):
+            rv.status = status
+        else:
+            rv.status_code = status
     if headers:
-        response.headers.update(headers)
-    return response
+        rv.headers.update(headers)
+    return rv
 
 
-def jsonify(*args: Any, **kwargs: Any) -> Response:
-    """A JSON response of the arguments: one value, several (a list) or keywords."""
-    if args and kwargs:
-        raise TypeError("jsonify() takes either arguments or keywords, not both")
-    value: Any = args[0] if len(args) == 1 else list(args) if args else kwargs
-    return Response(dumps_json(value), mimetype=JSON_TYPE)
+def redirect(
+    location: str, code: int = 302, Response: type[_WerkzeugResponse] | None = None
+) -> _WerkzeugResponse:
+    """A redirect response to ``location`` (a 302 unless told otherwise); the
+    current app's :meth:`~protoweb.App.redirect` when there is one, as Flask."""
+    from .context import _current
 
-
-def redirect(location: str, code: int = 302) -> _WerkzeugResponse:
-    """A redirect response to ``location`` (a 302 unless told otherwise)."""
-    return _werkzeug_redirect(location, code, Response=Response)
+    context = _current.get(None)
+    if context is not None:
+        return context.app.redirect(location, code)
+    return _werkzeug_redirect(location, code, Response=Response or _HTMLResponse)
 
 
 def abort(code: int | _WerkzeugResponse, *args: Any, **kwargs: Any) -> NoReturn:
-    """Stop the request with an HTTP error, e.g. ``abort(404)``."""
+    """Stop the request with an HTTP error, e.g. ``abort(404)``; the current app's
+    :attr:`~protoweb.App.aborter` when there is one, as Flask."""
+    from .context import _current
+
+    context = _current.get(None)
+    if context is not None:
+        context.app.aborter(code, *args, **kwargs)
     _werkzeug_abort(code, *args, **kwargs)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
 def make_response(*args: Any) -> _WerkzeugResponse:
-    """A response from what a view could return, to set headers or cookies on it."""
+    """A response from what a view could return, to set headers or cookies on it
+    (the current app's :meth:`~protoweb.App.make_response`)."""
     from .context import current_context
 
+    app = current_context().app
     if not args:
-        return Response()
-    rv = args[0] if len(args) == 1 else args
-    context = current_context()
-    return to_response(
-        rv, getattr(context, "endpoint", None), context.app.response_class
-    )
+        return app.response_class()
+    return app.make_response(args[0] if len(args) == 1 else args)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-import posixpath
 from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any
 
 from werkzeug.exceptions import NotFound
 from werkzeug.utils import send_from_directory
 from werkzeug.wrappers import Response
+
+from .file_names import check_relative_name
 
 
 class StaticFile:
@@ -31,20 +32,7 @@ class StaticFile:
 
 def check_static_name(name: str) -> str:
     """Refuse a name that could point outside the static folder."""
-    normal = posixpath.normpath(name)
-    if (
-        not name
-        or "\\" in name
-        or "\x00" in name
-        or normal.startswith(("/", ".."))
-        or normal != name.strip("/")
-        or normal == "."
-    ):
-        raise ValueError(
-            f"static file name {name!r} is not allowed: use a relative path such as"
-            " 'css/site.css', without '..'"
-        )
-    return normal
+    return check_relative_name(name, "static file")
 
 
 class StaticStore(MutableMapping[str, bytes]):
@@ -79,15 +67,25 @@ class StaticStore(MutableMapping[str, bytes]):
 
 
 def serve_static(
-    store: StaticStore, folder: str, filename: str, environ: dict[str, Any]
+    store: StaticStore,
+    folder: str,
+    filename: str,
+    environ: dict[str, Any],
+    max_age: int | None = None,
 ) -> Response:
-    """The response for ``/static/<filename>``: memory first, then the folder."""
+    """The response for ``/static/<filename>``: memory first, then the folder.
+
+    :param max_age: ``Cache-Control: max-age`` (``None``: conditional only).
+    """
     memory = store.get_file(filename)
     if memory is not None:
         response = Response(memory.data, mimetype=memory.mimetype)
         response.set_etag(memory.etag)
+        if max_age is not None:
+            response.cache_control.public = True
+            response.cache_control.max_age = max_age
         return response.make_conditional(environ)
     try:
-        return send_from_directory(folder, filename, environ)
+        return send_from_directory(folder, filename, environ, max_age=max_age)
     except (NotFound, OSError, ValueError):
         raise NotFound() from None

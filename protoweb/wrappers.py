@@ -1,22 +1,48 @@
-"""The request and response objects: Werkzeug's, with the few fields Flask adds."""
+"""The request and response objects: Werkzeug's, with the fields Flask adds."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as _WerkzeugResponse
+
+if TYPE_CHECKING:
+    from werkzeug.exceptions import HTTPException
+    from werkzeug.routing import Rule
 
 
 class Request(_WerkzeugRequest):
     """The incoming request, as Werkzeug parses it.
 
-    ``endpoint`` and ``view_args`` say which view matched and with what arguments;
-    ``max_content_length`` comes from ``app.config['MAX_CONTENT_LENGTH']``.
+    ``endpoint``, ``url_rule`` and ``view_args`` say which view matched and with
+    what arguments; ``max_content_length`` comes from
+    ``app.config['MAX_CONTENT_LENGTH']``.
     """
 
     endpoint: str | None = None
+    url_rule: Rule | None = None
     view_args: dict[str, Any] | None = None
+    #: The error routing gave this request (a 404, 405 or redirect), if any.
+    routing_exception: HTTPException | None = None
+
+    @property
+    def blueprint(self) -> str | None:
+        """The (dotted) name of the blueprint whose view matched, if any."""
+        endpoint = self.endpoint
+        if endpoint is not None and "." in endpoint:
+            return endpoint.rpartition(".")[0]
+        return None
+
+    @property
+    def blueprints(self) -> list[str]:
+        """The matched blueprint and its parents, innermost first
+        (``["admin.users", "admin"]``)."""
+        name = self.blueprint
+        if name is None:
+            return []
+        parts = name.split(".")
+        return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
 
 
 class Response(_WerkzeugResponse):

@@ -17,7 +17,7 @@ import tomllib
 
 PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
 #: The test tools the kernel and REPL tests import (the rest of the test extra,
-#: a browser and JupyterLab among them, is for the other suites).
+#: JupyterLab and Flask among them, is for the other suites).
 KERNEL_TEST_TOOLS = (
     "pytest",
     "pytest-timeout",
@@ -26,6 +26,7 @@ KERNEL_TEST_TOOLS = (
     "nbformat",
     "pexpect",
     "jupyter-server-proxy",
+    "playwright",
 )
 _REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$")
 

@@ -9,14 +9,35 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
+
+from ..listeners import Listeners
 
 logger = logging.getLogger("protoweb.devtools")
 
 #: Bodies longer than this are not kept (the record says so).
 BODY_LIMIT = 64 * 1024
+#: A record keeps at most this many bytes of request headers (names and values);
+#: the value that crosses it is cut, and the headers after it are dropped.
+HEADER_BYTES_LIMIT = 16 * 1024
+
+Headers = tuple[tuple[str, str], ...]
+
+
+def capped_headers(headers: Iterable[tuple[str, str]]) -> Headers:
+    """``headers`` up to :data:`HEADER_BYTES_LIMIT` bytes, so that a request with
+    megabytes of headers leaves a small record."""
+    kept = tuple(headers)
+    total = 0
+    for index, (name, value) in enumerate(kept):
+        total += len(name) + len(value)
+        if total > HEADER_BYTES_LIMIT:
+            room = max(0, len(value) - (total - HEADER_BYTES_LIMIT))
+            cut = sum(len(n) + len(v) for n, v in kept[index:]) - len(name) - room
+            return (*kept[:index], (name, f"{value[:room]}... ({cut:,} bytes cut)"))
+    return kept
 
 
 @dataclass(frozen=True)
@@ -83,7 +104,7 @@ class RequestLog:
 
     def __init__(self, capacity: int = 200) -> None:
         self._records: deque[RequestRecord | tuple[Any, Any]] = deque(maxlen=capacity)
-        self._subscribers: tuple[Subscriber, ...] = ()
+        self._subscribers: Listeners[[RequestRecord]] = Listeners(_subscriber_failed)
         self._lock = threading.Lock()
         self.total = 0
 
@@ -100,11 +121,7 @@ class RequestLog:
 
     def notify(self, record: RequestRecord) -> None:
         """Tell every subscriber of ``record``; one that fails is logged, not raised."""
-        for subscriber in self._subscribers:
-            try:
-                subscriber(record)
-            except Exception:
-                logger.exception("request log subscriber %r failed", subscriber)
+        self._subscribers.notify(record)
 
     def append_later(
         self, make: Callable[[Any], RequestRecord], data: Any
@@ -164,12 +181,15 @@ class RequestLog:
 
     def subscribe(self, subscriber: Subscriber) -> None:
         """Call ``subscriber(record)`` (from a server thread) for each new record."""
-        self._subscribers = (*self._subscribers, subscriber)
+        self._subscribers.add(subscriber)
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
-        # ``!=``, not ``is not``: a bound method is a new object at each access.
-        self._subscribers = tuple(s for s in self._subscribers if s != subscriber)
+        self._subscribers.remove(subscriber)
 
     def __len__(self) -> int:
         with self._lock:
             return len(self._records)
+
+
+def _subscriber_failed(subscriber: Callable[..., object], error: Exception) -> None:
+    logger.error("request log subscriber %r failed", subscriber, exc_info=error)

@@ -10,7 +10,8 @@ export). For each request it
 - honours ``X-Forwarded-For/-Proto/-Host/-Port/-Prefix`` from loopback peers only
   (a proxy on the same machine, such as jupyter-server-proxy);
 - replaces the plain 500 of a view that raised with a traceback page;
-- injects the live-reload script into full HTML documents;
+- injects the live-update script into full HTML documents, and notes what each
+  such page used (:mod:`protoweb.devtools.page_deps`);
 - appends a :class:`~protoweb.devtools.log.RequestRecord` to the request log, with
   the body as the view made it (no script, no traceback page).
 
@@ -34,10 +35,18 @@ from werkzeug.exceptions import (
 )
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ..app import ENVIRON_ENDPOINT, ENVIRON_EXCEPTION
+from ..environ_keys import ENVIRON_ENDPOINT, ENVIRON_EXCEPTION
 from .log import BODY_LIMIT, RequestLog
 from .recording import Exchange, NotifyWhenSent, RecordingIterator
-from .reload import EVENTS_PATH, RESERVED_PREFIX, ReloadHub, inject, script_position
+from .reload import (
+    EVENTS_PATH,
+    RESERVED_PREFIX,
+    SCRIPT_PATH,
+    ReloadHub,
+    inject,
+    script_position,
+    script_source,
+)
 from .traceback_page import format_traceback, render_traceback_page
 
 if TYPE_CHECKING:
@@ -48,6 +57,12 @@ if TYPE_CHECKING:
 DEV_MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 #: HTML responses up to this size get the live-reload script.
 INJECT_LIMIT = 8 * 1024 * 1024
+
+#: The live-update script's fetch of a page it morphs: the header that marks it
+#: (see also :func:`~protoweb.devtools.recording.made_by_live_update`), and the
+#: one naming the page.
+LIVE_HEADER = "HTTP_X_PROTOWEB_LIVE"
+LIVE_PAGE_HEADER = "HTTP_X_PROTOWEB_PAGE"
 
 _EVENT_STREAM_HEADERS = [
     ("Content-Type", "text/event-stream; charset=utf-8"),
@@ -84,6 +99,7 @@ class DevTools:
         self.app = app
         self.request_log = request_log
         self.reload_hub = reload_hub
+        reload_hub.pages.attach(app)
         self.max_content_length = max_content_length
         self._behind_proxy = ProxyFix(
             self._serve_forwarded, x_for=1, x_proto=1, x_host=1, x_port=1, x_prefix=1
@@ -149,6 +165,8 @@ class DevTools:
             body = self.app.wsgi_app(environ, exchange.start_response)
         except Exception as error:
             return self._error_page(exchange, error, ())
+        if "HTTP_REFERER" in environ and LIVE_HEADER not in environ:
+            self.reload_hub.pages.note_subrequest(environ)
         return self._respond(exchange, body)
 
     def _read_body(self, exchange: Exchange) -> HTTPException | None:
@@ -205,7 +223,8 @@ class DevTools:
         if html and b"<" in data[:1024]:
             position = script_position(data)
             if position >= 0:
-                page = data[:position] + self._script(exchange) + data[position:]
+                script = self._script(exchange, error=status[0] in "45")
+                page = data[:position] + script + data[position:]
                 exchange.send(status, _fresh_headers(exchange, page))
                 return self._logged(exchange, (page,))
         exchange.send(status, exchange.headers)
@@ -238,7 +257,7 @@ class DevTools:
             environ.get("PATH_INFO", "/"),
             environ.get(ENVIRON_ENDPOINT),
         )
-        page = inject(page, self._script(exchange)) or page
+        page = inject(page, self._script(exchange, error=True)) or page
         headers = [
             ("Content-Type", "text/html; charset=utf-8"),
             ("Content-Length", str(len(page))),
@@ -254,17 +273,41 @@ class DevTools:
             exchange, response(exchange.environ, exchange.start_response)
         )
 
-    def _script(self, exchange: Exchange) -> bytes:
-        script_name = exchange.environ.get("SCRIPT_NAME", "")
-        return self.reload_hub.script(script_name, exchange.changes)
+    def _script(self, exchange: Exchange, *, error: bool = False) -> bytes:
+        """The live-update script for a page, noted with what it used; nothing
+        for the script's own fetch of a page it is about to morph."""
+        environ = exchange.environ
+        hub = self.reload_hub
+        page = hub.pages.add(
+            environ,
+            error=error,
+            page_id=environ.get(LIVE_PAGE_HEADER) if LIVE_HEADER in environ else None,
+        )
+        if LIVE_HEADER in environ:
+            return b""
+        return hub.script(environ.get("SCRIPT_NAME", ""), exchange.changes, page)
 
     def _reserved(
         self, environ: dict[str, Any], start_response: StartResponse
     ) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == EVENTS_PATH:
-            since = parse_qs(environ.get("QUERY_STRING", "")).get("since", [""])[0]
+        path = environ.get("PATH_INFO")
+        if path == EVENTS_PATH:
+            query = parse_qs(environ.get("QUERY_STRING", ""))
+            since = query.get("since", [""])[0]
+            page = query.get("page", [""])[0]
             start_response("200 OK", list(_EVENT_STREAM_HEADERS))
-            return self.reload_hub.stream(since)
+            return self.reload_hub.stream(since, page)
+        if path == SCRIPT_PATH:
+            source, _ = script_source()
+            start_response(
+                "200 OK",
+                [
+                    ("Content-Type", "text/javascript; charset=utf-8"),
+                    ("Content-Length", str(len(source))),
+                    ("Cache-Control", "public, max-age=31536000, immutable"),
+                ],
+            )
+            return [source]
         return NotFound()(environ, start_response)
 
 

@@ -12,11 +12,17 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from ..app import ENVIRON_ENDPOINT
+from ..environ_keys import ENVIRON_ENDPOINT, ENVIRON_REQUEST_HEADERS
 from ..responses import StartResponse
-from ..serving.keepalive import ENVIRON_REQUEST_HEADERS
-from .log import BODY_LIMIT, RequestLog, RequestRecord
+from .log import BODY_LIMIT, RequestLog, RequestRecord, capped_headers
 from .traceback_page import format_traceback
+
+#: ``RequestRecord.extra`` key of a request the live-update script made (a page
+#: fetching itself again, or reloading): not the user's doing, never exported.
+LIVE_UPDATE = "live_update"
+#: How the script marks its requests: an ``X-Protoweb-Live`` header on the fetch
+#: of a page it morphs, this cookie on a reload.
+LIVE_COOKIE = "protoweb-live="
 
 #: environ key -> header name ("" for keys that are not headers), filled as seen.
 _HEADER_NAMES: dict[str, str] = {
@@ -165,7 +171,9 @@ class Exchange:
             environ.get("PATH_INFO", ""),
             environ.get("QUERY_STRING", ""),
             environ.get(ENVIRON_ENDPOINT),
-            tuple(message.raw_items()) if message else request_headers(environ),
+            capped_headers(
+                message.raw_items() if message else request_headers(environ)
+            ),
             self.status,
             self.headers,
             self.content_type,
@@ -210,7 +218,7 @@ def record_from_entry(entry: LogEntry) -> RequestRecord:
         code = int(status[:3]) if status else 500
     except ValueError:
         code = 500
-    return RequestRecord.make(
+    record = RequestRecord.make(
         time=time.time() - (time.perf_counter() - started),
         method=method,
         path=path,
@@ -227,6 +235,20 @@ def record_from_entry(entry: LogEntry) -> RequestRecord:
         response_headers=tuple(response_headers),
         request_body_truncated=request_body_truncated,
     )
+    if made_by_live_update(headers):
+        record.extra[LIVE_UPDATE] = True
+    return record
+
+
+def made_by_live_update(headers: Iterable[tuple[str, str]]) -> bool:
+    """Whether a request with ``headers`` was made by the live-update script."""
+    for name, value in headers:
+        size = len(name)
+        if size == 15 and name.lower() == "x-protoweb-live":
+            return True
+        if size == 6 and name.lower() == "cookie" and LIVE_COOKIE in value:
+            return True
+    return False
 
 
 class NotifyWhenSent:

@@ -31,7 +31,8 @@ pre {{ background: #f6f6f8; border: 1px solid #ddd; padding: 1em; overflow: auto
 <h1>{title}</h1>
 <p>{where}</p>
 <pre>{traceback}</pre>
-<p>The server keeps serving. Fix the view, and this page reloads by itself.</p>
+<p>The server keeps serving. Fix the view (or a helper it calls), and this page
+updates by itself.</p>
 </body>
 </html>
 """

@@ -1,9 +1,10 @@
-"""Export: from a prototyping session to a package that proves itself.
+"""Export: from a prototype to a package that proves itself.
 
-The engine is pure code and imports nothing from IPython: the notebook extension
-(``%protoweb export``) and the ``protoweb export`` command each build a
-:class:`SessionSource` (the cells as they ran, the ``%%route`` views' generated
-source, the live app, the recorded requests) and call :func:`export_project`.
+The engine is pure code: it imports nothing from IPython and nothing runs at
+import. Its caller (``kernel_ext``, for ``%protoweb export`` and ``protoweb
+export NOTEBOOK.ipynb``) builds a :class:`Prototype` (the cells as plain Python,
+the views whose source is in no cell, the live app, the recorded requests) and
+calls :func:`export_project`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,6 @@ from .errors import UntraceableNameError as UntraceableNameError
 from .errors import VerificationError as VerificationError
 from .project import ExportResult as ExportResult
 from .project import export_project as export_project
-from .session import Cell as Cell
-from .session import SessionSource as SessionSource
-from .session import ViewSource as ViewSource
+from .prototype import Cell as Cell
+from .prototype import Prototype as Prototype
+from .prototype import ViewSource as ViewSource

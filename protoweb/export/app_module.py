@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..config import DEFAULTS
+from ..config import DEFAULT_CONFIG as DEFAULTS
 from .names import ImportBinding
 from .replay import python_literal
 from .slicing import Slice
@@ -95,13 +95,25 @@ def _literal(value: Any) -> str | None:
     return text if same else None
 
 
+def is_secret_config(key: str) -> bool:
+    """Whether the config key names a secret (``SECRET_KEY``, ``API_TOKEN``, ...),
+    whose value an export reads from the environment instead of writing it."""
+    name = key.upper()
+    return (
+        name == "KEY"
+        or name.endswith("_KEY")
+        or any(word in name for word in ("SECRET", "TOKEN", "PASSWORD"))
+    )
+
+
 def config_lines(
     config: Mapping[str, Any], target: Target, app_name: str
 ) -> tuple[list[str], set[ImportBinding], list[str]]:
     """Lines that give the exported app the session app's configuration.
 
     Only keys that differ from protoweb's defaults are written. ``SECRET_KEY``
-    comes from the environment when set there, the session's value otherwise.
+    and any key naming a secret are read from the environment only: the
+    session's values are never written.
 
     :returns: the lines, the imports they need, and warnings for values that
         cannot be written as Python literals.
@@ -112,7 +124,19 @@ def config_lines(
     for key, value in config.items():
         if key in SESSION_ONLY_CONFIG or (key in DEFAULTS and DEFAULTS[key] == value):
             continue
-        literal = _literal(value)
+        literal: str | None
+        if is_secret_config(key):
+            # Never the notebook's value: the deployed app's own, from its
+            # environment (a session used without a key says so at first use).
+            imports.add(ImportBinding("os", "os", None, None))
+            lines.append(f"# {key} comes from the environment only: set it there.")
+            literal = f"os.environ.get({python_literal(key)})"
+            if isinstance(value, list | tuple):
+                lines[-1] = f"# {key} comes from the environment, comma-separated."
+                variable = python_literal(key)
+                literal = f'[k for k in os.environ.get({variable}, "").split(",") if k]'
+        else:
+            literal = _literal(value)
         if literal is None:
             warnings.append(
                 f"app.config[{key!r}] was not exported: its value"
@@ -120,9 +144,6 @@ def config_lines(
                 " cannot be written as a Python literal; set it in app.py"
             )
             continue
-        if key == "SECRET_KEY":
-            imports.add(ImportBinding("os", "os", None, None))
-            literal = f'os.environ.get("SECRET_KEY", {literal})'
         lines.append(f"{app_name}.config[{python_literal(key)}] = {literal}")
     return lines, imports, warnings
 

@@ -65,4 +65,5 @@ def main():
     print(MARKER + json.dumps({"passes": passes, "loaded": loaded}))
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -13,7 +13,7 @@ import keyword
 import os
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from .. import __version__
 from .errors import ExportError
 from .names import NOTEBOOK_MODULES
+from .replay import credential_variable
 from .targets import PROTOWEB, Target
 
 if TYPE_CHECKING:
@@ -81,20 +82,28 @@ def _framework_version(target: Target) -> str:
         ) from None
 
 
-def dependencies(modules: Iterable[str], target: Target) -> list[str]:
+def framework_requirement(target: Target, needs_async: bool = False) -> str:
+    """``protoweb-cells~=0.1.0``, or ``Flask[async]==3.1.1`` (``[async]`` when a
+    view is a coroutine: Flask runs those only with the extra installed)."""
+    version = _framework_version(target)
+    if target is PROTOWEB:
+        major, minor, *_ = (version.split(".") + ["0", "0"])[:3]
+        return f"{target.distribution}~={major}.{minor}.0"
+    extra = "[async]" if needs_async else ""
+    return f"{target.distribution}{extra}=={version}"
+
+
+def dependencies(
+    modules: Iterable[str], target: Target, needs_async: bool = False
+) -> list[str]:
     """Requirement strings for the top-level ``modules`` that ``app.py`` imports.
 
+    :param needs_async: a view is ``async def`` (a Flask export needs
+        ``flask[async]``).
     :raises ExportError: a module is neither standard library nor installed, or
         needs IPython.
     """
-    framework_version = _framework_version(target)
-    if target is PROTOWEB:
-        major, minor, *_ = (framework_version.split(".") + ["0", "0"])[:3]
-        requirements = {target.distribution: f"protoweb~={major}.{minor}.0"}
-    else:
-        requirements = {
-            target.distribution: f"{target.distribution}=={framework_version}"
-        }
+    requirements = {target.distribution: framework_requirement(target, needs_async)}
     owners = metadata.packages_distributions()
     for module in sorted(set(modules)):
         if module in sys.stdlib_module_names or module in ("__future__", target.module):
@@ -148,14 +157,15 @@ def _folder_files(folder: str) -> dict[str, bytes]:
 
 def app_templates(app: App) -> dict[str, bytes]:
     """The app's templates: its ``templates/`` folder, then ``app.templates`` on top."""
-    files = _folder_files(app.template_folder)
+    folder = app.template_folder
+    files = _folder_files(os.path.join(app.root_path, folder)) if folder else {}
     files.update({name: app.templates[name].encode() for name in app.templates})
     return files
 
 
 def app_static_files(app: App) -> dict[str, bytes]:
     """The app's static files: its ``static/`` folder, then ``app.static_files``."""
-    files = _folder_files(app.static_folder)
+    files = _folder_files(app.static_folder) if app.static_folder else {}
     files.update({name: app.static_files[name] for name in app.static_files})
     return files
 
@@ -192,38 +202,85 @@ pythonpath = ["."]
 """
 
 
-def _readme(name: str, target: Target, routes: list[Route], secret_key: bool) -> str:
+def _credentials_section(credentials: Sequence[str]) -> str:
+    """The README's word on the credentials the tests read from the environment."""
+    if not credentials:
+        return ""
+    rows = "".join(
+        f"| `{header}` | `{credential_variable(header)}` |\n" for header in credentials
+    )
+    return f"""
+The recorded requests carried credentials, which are not in this project: the
+tests send a placeholder instead, or the value of an environment variable when
+it is set:
+
+| header | environment variable |
+|---|---|
+{rows}"""
+
+
+def _readme(
+    name: str,
+    target: Target,
+    routes: list[Route],
+    secret_key: bool,
+    credentials: Sequence[str] = (),
+    wheel: str | None = None,
+) -> str:
     table = "".join(
         f"| {', '.join(methods)} | `{rule}` | `{endpoint}` |\n"
         for rule, methods, endpoint in sorted(routes)
     )
     framework = "Flask" if target is not PROTOWEB else "protoweb"
     secret = (
-        "\nSet `SECRET_KEY` in the environment: the value from the notebook is only"
-        " a fallback for development.\n"
+        "\nSet `SECRET_KEY` in the environment: the app reads it from there only (the"
+        " notebook's key is not in this project), and using the session without it"
+        " is an error that says so. The tests set a test key of their own.\n"
         if secret_key
         else ""
     )
+    if target is not PROTOWEB:
+        install = "    pip install -e .\n"
+    elif wheel is not None:
+        install = f"""It depends on protoweb, published as `{target.distribution}`
+(the import name is `protoweb`). The wheel of the protoweb it was exported with is in
+`wheels/`, so it installs without PyPI's copy:
+
+    pip install --find-links wheels -e .
+"""
+    else:
+        install = f"""It depends on protoweb, published as `{target.distribution}`
+(the import name is `protoweb`; the `protoweb` on PyPI is an unrelated project):
+
+    pip install -e .
+
+Without access to PyPI, install protoweb from a local wheel first (`pip wheel
+--no-deps PATH/TO/protoweb`, or export with `--wheel`, which writes it into
+`wheels/`), then: `pip install --find-links wheels -e .`
+"""
+    extra = "--find-links wheels " if wheel is not None else ""
     return f"""# {name}
 
 A {framework} app exported from a protoweb session.
 
+## Install
+
+{install}
 ## Run
 
-    pip install -e .
     python -m {name}                 # http://127.0.0.1:5000 (--host, --port, $PORT)
 
 ## Test
 
-    pip install -e ".[test]"
+    pip install {extra}-e ".[test]"
     pytest
 
 `tests/test_app.py` replays the requests made while prototyping, in order, and
 checks each answer (status, content type, body).
-
+{_credentials_section(credentials)}
 ## Deploy
 
-    pip install -e ".[deploy]"
+    pip install {extra}-e ".[deploy]"
     gunicorn -w 2 -b 0.0.0.0:8000 {name}.wsgi:app
 {secret}
 ## Routes
@@ -233,9 +290,10 @@ checks each answer (status, content type, body).
 {table}"""
 
 
-_INIT = '''"""{name}: a web app exported from a protoweb session."""
+_INIT = '''"""{name}: a web app exported from a protoweb session.
 
-from .app import app as app
+The app is ``{name}.app:app``; this module leaves the name ``app`` to that submodule.
+"""
 '''
 
 _MAIN = '''"""Serve the app: ``python -m {name} [--host H] [--port P]``.
@@ -246,7 +304,7 @@ The port is ``$PORT`` when set, else 5000; the host 127.0.0.1 unless told otherw
 import argparse
 import os
 
-from .app import app
+from {name}.app import app
 
 
 def main() -> None:
@@ -263,10 +321,13 @@ if __name__ == "__main__":
 
 _WSGI = '''"""The WSGI entry point for production: ``gunicorn {name}.wsgi:app``."""
 
-from .app import app
+from {name}.app import app
 
 __all__ = ["app"]
 '''
+
+#: What keeps an otherwise empty ``templates/`` or ``static/`` folder in place.
+KEEP_FILE = ".gitkeep"
 
 
 def project_files(
@@ -279,12 +340,22 @@ def project_files(
     static: Mapping[str, bytes],
     routes: list[Route],
     secret_key: bool = False,
+    credentials: Sequence[str] = (),
+    wheel: str | None = None,
 ) -> dict[str, bytes]:
-    """Every file of the project but its tests, by path relative to DIR."""
+    """Every file of the project but its tests, by path relative to DIR.
+
+    ``templates/`` and ``static/`` are always there (an empty one holds
+    :data:`KEEP_FILE`).
+
+    :param credentials: names of the credential headers the tests send.
+    :param wheel: the file name of protoweb's wheel in ``wheels/``, if one is
+        written beside the project: the README then installs from it.
+    """
     description = f"The {name} app, exported from a protoweb session."
     files = {
         "pyproject.toml": _pyproject(name, requirements, description),
-        "README.md": _readme(name, target, routes, secret_key),
+        "README.md": _readme(name, target, routes, secret_key, credentials, wheel),
         f"{name}/__init__.py": _INIT.format(name=name),
         f"{name}/app.py": app_text,
         f"{name}/__main__.py": _MAIN.format(name=name),
@@ -293,4 +364,7 @@ def project_files(
     encoded = {path: text.encode() for path, text in files.items()}
     encoded.update({f"{name}/templates/{n}": data for n, data in templates.items()})
     encoded.update({f"{name}/static/{n}": data for n, data in static.items()})
+    for folder, contents in (("templates", templates), ("static", static)):
+        if not contents:
+            encoded[f"{name}/{folder}/{KEEP_FILE}"] = b""
     return encoded

@@ -1,4 +1,4 @@
-"""``export_project``: from a session to a package on disk that proves itself.
+"""``export_project``: from a prototype to a package on disk that proves itself.
 
 The steps: read the cells into statements, slice what the app needs, write
 ``app.py`` and the project's other files into a temporary folder beside DIR,
@@ -9,20 +9,23 @@ it was.
 
 from __future__ import annotations
 
+import inspect
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import FunctionType, MethodType
 from typing import TYPE_CHECKING, Any
 
+from ..file_names import check_relative_name
 from ..routing import rule_methods
 from .app_module import render_app_module
 from .errors import DestinationNotEmptyError, ExportError
-from .history import session_statements
+from .history import read_cells
 from .package import (
     Route,
     app_static_files,
@@ -32,15 +35,17 @@ from .package import (
     package_name,
     project_files,
 )
-from .replay import ReplayRequest
-from .session import SessionSource
-from .slicing import slice_session
-from .targets import get_target
+from .prototype import Prototype
+from .replay import ReplayRequest, credential_variable
+from .slicing import slice_cells
+from .targets import PROTOWEB, get_target
 from .tests_gen import LeftOut, render_tests
 from .verify import calibrate, choose_cases, run_tests
+from .wheel import WHEELS_FOLDER, build_protoweb_wheel
 
 if TYPE_CHECKING:
     from ..app import App
+    from ..devtools.log import RequestRecord
 
 TESTS_FILE = "tests/test_app.py"
 
@@ -133,9 +138,36 @@ def _staging(dest: Path) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def inside(folder: Path, relative: str) -> Path:
+    """``folder / relative``, if that path stays inside ``folder``.
+
+    :raises ExportError: ``relative`` is not a plain relative path (``..``, an
+        absolute path, a backslash), or resolves (through a link) outside.
+    """
+    try:
+        check_relative_name(relative, "exported file")
+    except ValueError as error:
+        message = f"the export refuses to write {relative!r}: {error}"
+        raise ExportError(message) from None
+    path = folder / relative
+    root = folder.resolve()
+    if not path.resolve().is_relative_to(root):
+        raise ExportError(
+            f"the export refuses to write {relative!r}: it resolves outside {folder}"
+        )
+    return path
+
+
+def _check_paths(folders: Iterable[Path], files: Mapping[str, bytes]) -> None:
+    """Every path the export will write stays inside each of ``folders``."""
+    for folder in folders:
+        for relative in files:
+            inside(folder, relative)
+
+
 def _write(project: Path, files: Mapping[str, bytes]) -> None:
     for relative, data in files.items():
-        path = project / relative
+        path = inside(project, relative)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
 
@@ -148,29 +180,89 @@ def _move_into_place(project: Path, dest: Path, files: Mapping[str, bytes]) -> N
         shutil.move(str(project), str(dest))
         return
     for relative in files:
-        target = dest / relative
+        target = inside(dest, relative)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(project / relative), str(target))
 
 
-def live_handlers(app: App) -> frozenset[str]:
-    """The function names of the app's hooks and error handlers."""
-    return frozenset(
-        getattr(function, "__name__", "")
-        for functions in app.handlers().values()
-        for function in functions
+def recorded_credentials(records: Iterable[RequestRecord]) -> list[str]:
+    """The credential headers the recorded requests would send in the tests."""
+    names: dict[str, str] = {}
+    for record in records:
+        for header in ReplayRequest.from_record(record).credentials:
+            names.setdefault(header.lower(), header)
+    return sorted(names.values(), key=str.lower)
+
+
+def credentials_note(credentials: Sequence[str]) -> str:
+    """The report's line on the credentials left out of the export."""
+    variables = ", ".join(credential_variable(header) for header in credentials)
+    return (
+        f"credentials the recorded requests carried ({', '.join(credentials)}) are"
+        f" not in the export: the tests send placeholders, or {variables} when set"
+        " (see README.md)"
     )
 
 
+def _handler_functions(app: App) -> list[Any]:
+    """The app's hooks, error handlers, template filters, tests and globals, and
+    those of its blueprints."""
+    functions: list[Any] = [f for group in app.handlers().values() for f in group]
+    for blueprint in app.iter_blueprints():
+        functions.extend(f for group in blueprint.handlers().values() for f in group)
+        functions.extend(
+            f for group in blueprint.app_hooks.snapshot().values() for f in group
+        )
+        functions.extend(
+            f for table in blueprint.app_jinja.values() for f in table.values()
+        )
+    functions.extend(app.teardown_appcontext_funcs)
+    for kind in ("filters", "tests", "globals"):
+        functions.extend(
+            value
+            for value in getattr(app.jinja_env, kind).values()
+            if isinstance(value, FunctionType | MethodType)
+        )
+    return functions
+
+
+def live_handlers(app: App) -> frozenset[str]:
+    """The function names of the app's hooks, error handlers and template
+    filters, tests and globals (its blueprints' too)."""
+    return frozenset(
+        name
+        for function in _handler_functions(app)
+        if isinstance(name := getattr(function, "__name__", ""), str)
+    )
+
+
+def uses_coroutines(app: App) -> bool:
+    """Whether a view, hook or error handler of ``app`` (or of a blueprint of
+    it) is ``async def``."""
+    functions = [
+        endpoint.view for name, endpoint in app.endpoints.items() if name != "static"
+    ]
+    functions.extend(_handler_functions(app))
+    return any(inspect.iscoroutinefunction(function) for function in functions)
+
+
+def _protoweb_wheel() -> dict[str, bytes]:
+    """The wheel of the protoweb in use, by file name."""
+    with tempfile.TemporaryDirectory(prefix="protoweb-wheel-") as folder:
+        built = build_protoweb_wheel(Path(folder))
+        return {built.name: built.read_bytes()}
+
+
 def export_project(
-    source: SessionSource,
+    prototype: Prototype,
     dest: str | os.PathLike[str],
     *,
     name: str | None = None,
     target: str = "protoweb",
     force: bool = False,
+    wheel: bool = False,
 ) -> ExportResult:
-    """Export the session ``source`` as a package in ``dest``, verified.
+    """Export ``prototype`` as a package in ``dest``, verified.
 
     :param dest: the project folder; it must be new or empty unless ``force``.
     :param name: the package's import name; by default ``dest``'s base name made
@@ -178,22 +270,29 @@ def export_project(
     :param target: ``"protoweb"`` or ``"flask"``.
     :param force: write into a non-empty ``dest``: the files the export writes
         replace theirs, other files are left alone.
+    :param wheel: also write the wheel of the protoweb in use into ``wheels/``,
+        so the project installs where protoweb is not published.
     :raises ExportError: with a message saying what to fix; ``dest`` is unchanged.
     """
     started = time.perf_counter()
     folder = Path(dest).expanduser().resolve()
     framework = get_target(target)
     package = check_package_name(name) if name else package_name(folder)
+    if wheel and framework is not PROTOWEB:
+        raise ExportError(
+            f"--wheel writes protoweb's wheel, which a {framework.name} export does"
+            " not depend on; leave it out"
+        )
     _check_destination(folder, {}, force)
-    app = source.app
-    piece = slice_session(
-        session_statements(source),
+    app = prototype.app
+    piece = slice_cells(
+        read_cells(prototype),
         app.endpoints,
-        source.app_name,
+        prototype.app_name,
         live_handlers(app),
     )
     request_views = frozenset(
-        endpoint.view.__name__
+        getattr(endpoint.view, "__name__", endpoint_name)
         for endpoint_name, endpoint in app.endpoints.items()
         if endpoint_name != "static" and getattr(endpoint, "takes_request", False)
     )
@@ -203,11 +302,14 @@ def export_project(
         target=framework,
         config=app.config,
         request_views=request_views,
-        app_name=source.app_name,
+        app_name=prototype.app_name,
     )
-    requirements = dependencies(module.modules, framework)
+    requirements = dependencies(module.modules, framework, uses_coroutines(app))
     routes = route_table(app)
     templates, static = app_templates(app), app_static_files(app)
+    wheels = _protoweb_wheel() if wheel else {}
+    secret_key = bool(app.config.get("SECRET_KEY"))
+    credentials = recorded_credentials(prototype.records)
     files = project_files(
         name=package,
         target=framework,
@@ -216,9 +318,13 @@ def export_project(
         templates=templates,
         static=static,
         routes=routes,
-        secret_key=bool(app.config.get("SECRET_KEY")),
+        secret_key=secret_key,
+        credentials=credentials,
+        wheel=next(iter(wheels), None),
     )
+    files.update({f"{WHEELS_FOLDER}/{n}": data for n, data in wheels.items()})
     files[TESTS_FILE] = b""
+    _check_paths([folder], files)
     _check_destination(folder, files, force)
     try:
         with _staging(folder) as staging:
@@ -228,8 +334,9 @@ def export_project(
             def replay(requests: list[ReplayRequest]) -> list[list[dict[str, Any]]]:
                 return calibrate(project, package, framework, requests)
 
-            items, warnings = choose_cases(source.records, replay, app.endpoints)
-            files[TESTS_FILE] = render_tests(package, items, routes).encode()
+            items, warnings = choose_cases(prototype.records, replay, app.endpoints)
+            tests = render_tests(package, items, routes, secret_key=secret_key)
+            files[TESTS_FILE] = tests.encode()
             _write(project, {TESTS_FILE: files[TESTS_FILE]})
             passed = run_tests(project, framework)
             _move_into_place(project, folder, files)
@@ -246,6 +353,9 @@ def export_project(
         requirements=tuple(requirements),
         tests_passed=passed,
         left_out=tuple(i.describe() for i in items if isinstance(i, LeftOut)),
-        warnings=tuple([*piece.warnings, *module.warnings, *warnings]),
+        warnings=tuple(
+            [*piece.warnings, *module.warnings, *warnings]
+            + [credentials_note(credentials)] * bool(credentials)
+        ),
         seconds=time.perf_counter() - started,
     )

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +32,24 @@ _DROPPED_PREFIXES = ("sec-", "x-forwarded-", "x-real-ip", "x-protoweb-")
 SHORTCUT_METHODS = frozenset(
     {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"}
 )
+#: Request headers that carry credentials, besides any whose name contains one
+#: of :data:`CREDENTIAL_WORDS`; an export never writes their values.
+CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
+CREDENTIAL_WORDS = ("key", "token", "secret", "auth")
+#: What a test sends for a credential when its environment variable is unset.
+PLACEHOLDER = "placeholder-set-the-environment-variable"
+
+
+def is_credential(header: str) -> bool:
+    """Whether the request header ``header`` carries a credential."""
+    name = header.lower()
+    return name in CREDENTIAL_HEADERS or any(w in name for w in CREDENTIAL_WORDS)
+
+
+def credential_variable(header: str) -> str:
+    """The environment variable a test reads the header's value from:
+    ``X-Api-Key`` -> ``TEST_X_API_KEY``."""
+    return "TEST_" + re.sub(r"[^0-9A-Za-z]+", "_", header).strip("_").upper()
 
 
 def is_json_type(content_type: str | None) -> bool:
@@ -65,7 +85,7 @@ class ReplayRequest:
     @classmethod
     def from_record(cls, record: RequestRecord) -> ReplayRequest:
         headers = tuple(
-            (name, value)
+            (name, PLACEHOLDER if is_credential(name) else value)
             for name, value in record.request_headers
             if name.lower() not in DROPPED_HEADERS
             and not name.lower().startswith(_DROPPED_PREFIXES)
@@ -98,7 +118,10 @@ class ReplayRequest:
         if self.query_string:
             options["query_string"] = self.query_string
         if self.headers:
-            options["headers"] = [list(pair) for pair in self.headers]
+            options["headers"] = [
+                [name, _credential_value(name) if is_credential(name) else value]
+                for name, value in self.headers
+            ]
         if self.has_json:
             options["json"] = self.json_body
         elif self.data or self.content_type:
@@ -128,15 +151,24 @@ class ReplayRequest:
         if self.content_type and not self.has_json:
             arguments.append(f"content_type={python_literal(self.content_type)}")
         if self.headers:
-            pairs = ", ".join(
-                f"{python_literal(n)}: {python_literal(v)}" for n, v in self.headers
-            )
-            arguments.append(f"headers={{{pairs}}}")
+            pairs = [
+                f"{python_literal(n)}: {_value_source(n, v)}" for n, v in self.headers
+            ]
+            headers = f"headers={{{', '.join(pairs)}}}"
+            if len(headers) > 78:
+                lines = "".join(f"            {pair},\n" for pair in pairs)
+                headers = f"headers={{\n{lines}        }}"
+            arguments.append(headers)
         one_line = f"{function}({', '.join(arguments)})"
-        if len(one_line) <= 70:
+        if len(one_line) <= 70 and "\n" not in one_line:
             return one_line
         inner = "".join(f"        {argument},\n" for argument in arguments)
         return f"{function}(\n{inner}    )"
+
+    @property
+    def credentials(self) -> tuple[str, ...]:
+        """The names of the credential headers this request sends."""
+        return tuple(name for name, _ in self.headers if is_credential(name))
 
     def summary(self) -> str:
         """``GET /items?page=2``."""
@@ -185,6 +217,26 @@ class ReplayResponse:
         if value is not NotImplemented:
             return value == other.json_value()
         return self.body == other.body
+
+
+#: The function the generated tests read credentials with.
+CREDENTIAL_HELPER = f'''def credential(variable):
+    """A credential the recorded request carried: not in this project, so the
+    value of ``variable`` in the environment, or a placeholder."""
+    return os.environ.get(variable, "{PLACEHOLDER}")'''
+
+
+def _credential_value(header: str) -> str:
+    """What a test sends for the credential ``header`` (see :func:`_value_source`)."""
+    return os.environ.get(credential_variable(header), PLACEHOLDER)
+
+
+def _value_source(header: str, value: str) -> str:
+    """A header's value in a test: a credential is read from the environment by
+    the ``credential`` function the tests define (see :data:`CREDENTIAL_HELPER`)."""
+    if not is_credential(header):
+        return python_literal(value)
+    return f"credential({python_literal(credential_variable(header))})"
 
 
 def python_literal(value: Any) -> str:

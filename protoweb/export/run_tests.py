@@ -12,8 +12,6 @@ Standard output, last line: the marker and a JSON report.
 import json
 import sys
 
-import pytest
-
 MARKER = "@@protoweb-export@@"
 
 
@@ -30,6 +28,8 @@ class Outcomes:
 
 
 def main():
+    import pytest
+
     tests, forbidden = sys.argv[1], sys.argv[2]
     outcomes = Outcomes()
     status = pytest.main(
@@ -47,4 +47,5 @@ def main():
     print(MARKER + json.dumps(report))
 
 
-main()
+if __name__ == "__main__":
+    main()

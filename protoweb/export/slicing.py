@@ -22,8 +22,9 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .blueprints import register_after_use
 from .errors import ExportError, UntraceableNameError
-from .history import SessionStatements
+from .history import CellStatements
 from .names import BUILTIN_NAMES, IPYTHON_NAMES, NOTEBOOK_MODULES
 from .statements import HOOK_DECORATORS, Statement
 
@@ -55,10 +56,10 @@ class Slice:
 
 
 class _Slicer:
-    def __init__(self, session: SessionStatements, app_name: str) -> None:
-        self.session = session
+    def __init__(self, cells: CellStatements, app_name: str) -> None:
+        self.cells = cells
         self.app_name = app_name
-        self.statements = session.statements
+        self.statements = cells.statements
         self.definitions: dict[str, list[Statement]] = defaultdict(list)
         self.mutations: dict[str, list[Statement]] = defaultdict(list)
         for statement in self.statements:
@@ -74,7 +75,7 @@ class _Slicer:
 
     def current(self, statement: Statement) -> bool:
         """Whether the run holding ``statement`` was not replaced by a later one."""
-        return statement.position[0] not in self.session.superseded
+        return statement.position[0] not in self.cells.superseded
 
     def keep(self, statement: Statement, why: str, by: Statement | None) -> None:
         if statement in self.kept:
@@ -307,13 +308,13 @@ def _rules(endpoint: Any) -> str:
     return ", ".join(getattr(rule, "rule", str(rule)) for rule in rules) or "no rule"
 
 
-def slice_session(
-    session: SessionStatements,
+def slice_cells(
+    cells: CellStatements,
     endpoints: Mapping[str, Any],
     app_name: str = "app",
     handlers: Collection[str] | None = None,
 ) -> Slice:
-    """The statements the app needs, from every statement the session ran.
+    """The statements the app needs, from every statement the cells ran.
 
     :param endpoints: the live app's endpoints (``app.endpoints``): the views to
         export; a view the cells registered but the app no longer serves is left out.
@@ -322,12 +323,16 @@ def slice_session(
     :raises UntraceableNameError: a kept statement reads a name no cell defines.
     :raises ExportError: a view has no source, or needs IPython.
     """
-    slicer = _Slicer(session, app_name)
+    slicer = _Slicer(cells, app_name)
     slicer.roots(endpoints, handlers)
     slicer.run()
     slicer.effects()
     slicer.run()
     result = slicer.result
     result.statements = sorted(slicer.kept, key=lambda s: s.position)
-    result.warnings.extend(session.warnings)
+    if cells.blueprint_users:
+        result.statements = register_after_use(
+            result.statements, cells.blueprint_users, app_name
+        )
+    result.warnings.extend(cells.warnings)
     return result

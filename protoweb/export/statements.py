@@ -11,10 +11,11 @@ passing ``app`` to an extension is *app setup* (the export keeps the statement).
 from __future__ import annotations
 
 import ast
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .cells import EXPORT_MARKER, CellCode
 from .names import (
     IPYTHON_NAMES,
     ImportBinding,
@@ -25,9 +26,31 @@ from .names import (
     used_names,
 )
 
+#: A cell whose first line is this comment is always exported.
+EXPORT_MARKER = re.compile(r"#\s*protoweb\s*:\s*export\s*$", re.IGNORECASE)
+#: What IPython's input transformer turns notebook-only syntax into.
+NOTEBOOK_CALL = "get_ipython"
 #: ``@app.route(...)`` and its one-method shortcuts.
 ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "delete", "patch"})
-HOOK_DECORATORS = frozenset({"before_request", "after_request", "teardown_request"})
+#: ``@app.before_request`` and the other hooks, as a blueprint also spells them.
+HOOK_DECORATORS = frozenset(
+    {
+        "before_request", "after_request", "teardown_request", "context_processor",
+        "url_value_preprocessor", "url_defaults", "teardown_appcontext",
+        "before_app_request", "after_app_request", "teardown_app_request",
+        "app_context_processor", "app_url_value_preprocessor", "app_url_defaults",
+    }
+)  # fmt: skip
+#: ``@app.template_filter()`` and its kin: the key is the name given, or the
+#: function's.
+JINJA_DECORATORS = frozenset(
+    {
+        "template_filter", "template_test", "template_global",
+        "app_template_filter", "app_template_test", "app_template_global",
+    }
+)  # fmt: skip
+#: ``@app.errorhandler(404)`` and a blueprint's app-wide form.
+ERROR_DECORATORS = frozenset({"errorhandler", "app_errorhandler"})
 #: ``app.X``: live state the export writes from the app, or notebook-only use.
 APP_STATE = frozenset(
     {
@@ -150,7 +173,11 @@ def decorator_registration(
 ) -> Registration | None:
     """What ``@decorator`` over ``def function`` registers on the app, if anything."""
     if isinstance(decorator, ast.Attribute):
-        if _is_app(decorator.value, app_name) and decorator.attr in HOOK_DECORATORS:
+        if not _is_app(decorator.value, app_name):
+            return None
+        if decorator.attr in HOOK_DECORATORS:
+            return Registration(decorator.attr, function, function=function)
+        if decorator.attr in JINJA_DECORATORS:
             return Registration(decorator.attr, function, function=function)
         return None
     if not (
@@ -166,9 +193,14 @@ def decorator_registration(
         default = ("GET",) if attr == "route" else (attr.upper(),)
         methods = _methods(_keyword(decorator, "methods"), default)
         return Registration("route", endpoint, rule, methods, function)
-    if attr == "errorhandler" and decorator.args:
+    if attr in ERROR_DECORATORS and decorator.args:
         key = ast.unparse(decorator.args[0])
         return Registration("errorhandler", key, function=function)
+    if attr in JINJA_DECORATORS:
+        name = _keyword(decorator, "name") or (
+            decorator.args[0] if decorator.args else None
+        )
+        return Registration(attr, _literal_str(name) or function, function=function)
     return None
 
 
@@ -300,15 +332,31 @@ def _comments_above(lines: list[str], start: int, floor: int) -> str:
     return "\n".join(reversed(found))
 
 
+def marked_for_export(python: str) -> bool:
+    """Whether the cell's first non-blank line is ``# protoweb: export``."""
+    first = next((line for line in python.split("\n") if line.strip()), "")
+    return bool(EXPORT_MARKER.match(first.strip()))
+
+
 def cell_statements(
-    code: CellCode, run: int, cell_label: str, app_name: str
+    python: str,
+    run: int,
+    cell_label: str,
+    app_name: str,
+    typed_line: Callable[[int], str | None] | None = None,
 ) -> list[Statement]:
     """The analysed top-level statements of one cell run.
 
+    A statement that calls ``get_ipython()`` (what IPython's transformer makes of
+    ``%magic``, ``!shell``, ``x = !cmd``) is notebook-only: it is never kept, and
+    a name it sets stops the export with its line as typed.
+
+    :param typed_line: the cell's line ``n`` as typed, for those messages.
     :raises SyntaxError: the cell's Python does not parse.
     """
-    tree = ast.parse(code.python)
-    lines = code.python.split("\n")
+    tree = ast.parse(python)
+    lines = python.split("\n")
+    export = marked_for_export(python)
     statements: list[Statement] = []
     previous_end = 0
     spans = [(first_line(node), node.end_lineno or node.lineno) for node in tree.body]
@@ -325,7 +373,7 @@ def cell_statements(
             cell_label=cell_label,
             line=start,
             comments="" if shares_line else _comments_above(lines, start, previous_end),
-            export=code.export,
+            export=export,
         )
         previous_end = end
         uses = used_names(text, node)
@@ -335,17 +383,25 @@ def cell_statements(
         statement.defines = bound_names(node) - {app_name}
         statement.mutates = mutated_names(node) - {app_name}
         statement.imports, statement.star_imports = import_bindings(node)
-        statement.notebook_only = next(
-            (
-                code.notebook_only[n]
-                for n in range(start, end + 1)
-                if n in code.notebook_only
-            ),
-            None,
-        )
+        if NOTEBOOK_CALL in uses.eager:
+            statement.notebook_only = _notebook_line(lines, start, end, typed_line)
         _classify(statement, app_name)
         statements.append(statement)
     return statements
+
+
+def _notebook_line(
+    lines: list[str],
+    start: int,
+    end: int,
+    typed_line: Callable[[int], str | None] | None,
+) -> str:
+    """The first line of a notebook-only statement that calls IPython, as typed."""
+    for number in range(start, end + 1):
+        if NOTEBOOK_CALL in lines[number - 1]:
+            typed = typed_line(number) if typed_line is not None else None
+            return (typed if typed is not None else lines[number - 1]).strip()
+    return lines[start - 1].strip()
 
 
 def first_line(node: ast.stmt) -> int:

@@ -1,14 +1,16 @@
 """What an export is written against: protoweb's core, or Flask.
 
 protoweb's names mean what Flask's mean, so a Flask export mostly swaps the
-import and the app class. Two things differ and are rewritten: a protoweb view
-may take ``request`` as a parameter (Flask's views use the ``request`` proxy
-instead), and Flask sorts JSON keys unless told not to.
+import and the app class (and ``protoweb.views``, ``protoweb.json``, ... for
+Flask's modules of the same name). One thing differs and is rewritten: a
+protoweb view may take ``request`` as a parameter (Flask's views use the
+``request`` proxy instead).
 """
 
 from __future__ import annotations
 
 import ast
+import importlib
 import io
 import tokenize
 from collections.abc import Callable
@@ -39,17 +41,35 @@ class Target:
         return f"{app_name} = {self.app_class}(__name__)"
 
 
-PROTOWEB = Target("protoweb", "protoweb", "App", "protoweb")
-FLASK = Target(
-    "flask",
-    "flask",
-    "Flask",
-    "Flask",
-    setup=(
-        "app.json.sort_keys = False  # keep keys in the order the views build them",
-    ),
-)
+#: The distribution protoweb is published as (``protoweb`` on PyPI is another
+#: project); the import name stays ``protoweb``.
+DISTRIBUTION = "protoweb-cells"
+PROTOWEB = Target("protoweb", "protoweb", "App", DISTRIBUTION)
+FLASK = Target("flask", "flask", "Flask", "Flask")
 TARGETS = {target.name: target for target in (PROTOWEB, FLASK)}
+
+#: protoweb's modules that have Flask's name and meaning (``flask.views``, ...).
+FLASK_MODULES = frozenset(
+    {
+        "blueprints",
+        "cli",
+        "config",
+        "ctx",
+        "globals",
+        "helpers",
+        "json",
+        "json.provider",
+        "json.tag",
+        "logging",
+        "sessions",
+        "signals",
+        "templating",
+        "testing",
+        "typing",
+        "views",
+        "wrappers",
+    }
+)
 
 
 def get_target(name: str) -> Target:
@@ -67,9 +87,17 @@ def retarget_binding(binding: ImportBinding, target: Target) -> ImportBinding:
     """A ``from protoweb import X`` binding as ``target`` writes it."""
     if target is PROTOWEB or binding.level:
         return binding
-    top = binding.module.split(".")[0]
+    top, _, submodule = binding.module.partition(".")
     if top != "protoweb":
         return binding
+    if submodule in FLASK_MODULES and binding.name is not None:
+        module = f"{target.module}.{submodule}"
+        if _flask_lacks(module, binding.name):
+            raise ExportError(
+                f"{binding.module}.{binding.name} has no Flask counterpart in"
+                f" {module}; export with --target protoweb"
+            )
+        return binding._replace(module=module)
     if binding.module != "protoweb" or binding.name is None:
         shown = (
             binding.module
@@ -84,6 +112,16 @@ def retarget_binding(binding: ImportBinding, target: Target) -> ImportBinding:
     name = target.app_class if binding.name == "App" else binding.name
     asname = binding.asname or ("App" if binding.name == "App" else None)
     return ImportBinding(binding.bound, target.module, name, asname)
+
+
+def _flask_lacks(module: str, name: str) -> bool:
+    """Whether the installed Flask's ``module`` has no ``name`` (``False`` when
+    Flask is not installed: the export's verification says so then)."""
+    try:
+        found = importlib.import_module(module)
+    except ImportError:
+        return False
+    return not hasattr(found, name)
 
 
 def _header_end(lines: list[str], def_row: int) -> tuple[int, int]:

@@ -15,7 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .replay import ReplayRequest, ReplayResponse, is_text_type, python_literal
+from .replay import (
+    CREDENTIAL_HELPER,
+    ReplayRequest,
+    ReplayResponse,
+    is_text_type,
+    python_literal,
+)
 
 #: Bodies longer than this are compared by their SHA-256.
 LITERAL_LIMIT = 4096
@@ -195,14 +201,29 @@ def render_routes_test(routes: Sequence[tuple[str, tuple[str, ...], str]]) -> st
     )
 
 
+#: The key the generated tests sign sessions with (the app's own comes from the
+#: environment, never from the notebook).
+TEST_SECRET_KEY = "test-only-key-not-secret"
+
+
 def render_tests(
     package: str,
     items: Sequence[RecordedCase | LeftOut],
     routes: Sequence[tuple[str, tuple[str, ...], str]],
+    *,
+    secret_key: bool = False,
 ) -> str:
-    """The text of ``tests/test_app.py`` for ``package``."""
+    """The text of ``tests/test_app.py`` for ``package``.
+
+    :param secret_key: the app uses ``SECRET_KEY``; the tests set their own.
+    """
     cases = [item for item in items if isinstance(item, RecordedCase)]
     uses_hash = any(_compared_by_digest(case.expected) for case in cases)
+    uses_environ = any(case.request.credentials for case in cases)
+    imports = sorted(
+        [*(["import hashlib"] if uses_hash else []),
+         *(["import os"] if uses_environ else [])]
+    )  # fmt: skip
     header = [
         f'"""The requests made while prototyping {package}, replayed against the app.',
         "",
@@ -211,7 +232,7 @@ def render_tests(
         "content type and the body (a JSON body as data).",
         '"""',
         "",
-        *(["import hashlib", ""] if uses_hash else []),
+        *([*imports, ""] if imports else []),
         "import pytest",
         "",
         f"from {package}.app import app",
@@ -220,9 +241,12 @@ def render_tests(
         '@pytest.fixture(scope="module")',
         "def client():",
         '    app.config["TESTING"] = True',
+        *([f'    app.config["SECRET_KEY"] = "{TEST_SECRET_KEY}"'] * secret_key),
         "    return app.test_client()",
     ]
     blocks = ["\n".join(header), render_routes_test(routes)]
+    if uses_environ:
+        blocks.insert(1, CREDENTIAL_HELPER)
     taken: set[str] = set()
     for item in items:
         if isinstance(item, LeftOut):

@@ -23,8 +23,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..devtools.recording import LIVE_UPDATE
 from .errors import VerificationError
-from .replay import ReplayRequest, ReplayResponse
+from .replay import ReplayRequest, ReplayResponse, is_text_type
 from .targets import PROTOWEB, Target
 from .tests_gen import LeftOut, RecordedCase
 
@@ -47,13 +48,16 @@ def child_environment(project: Path, target: Target) -> dict[str, str]:
     """The environment of a checking child: the project first on the path."""
     environment = dict(os.environ)
     paths = [str(project)]
-    if target is PROTOWEB and not _installed("protoweb"):
+    if target is PROTOWEB and not _installed(target.distribution):
         paths.append(str(_HERE.parent.parent))
     if environment.get("PYTHONPATH"):
         paths.append(environment["PYTHONPATH"])
     environment["PYTHONPATH"] = os.pathsep.join(paths)
     environment["PYTHONDONTWRITEBYTECODE"] = "1"
     environment["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    # The exported app reads its key from the environment only; the check is no
+    # deployment, so it signs with a key of its own when none is set.
+    environment.setdefault("SECRET_KEY", "export-check-only-key")
     for name in ("PYTHONSTARTUP", "PYTEST_ADDOPTS", "PYTHONINSPECT"):
         environment.pop(name, None)
     return environment
@@ -156,6 +160,10 @@ def calibrate(
     return passes
 
 
+#: Methods whose identical requests, answered alike, make one test.
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def choose_cases(
     records: Sequence[RequestRecord],
     replay: Any,
@@ -163,27 +171,44 @@ def choose_cases(
 ) -> tuple[list[RecordedCase | LeftOut], list[str]]:
     """Which recorded requests become tests, in order, and warnings for the user.
 
+    The live-update script's own requests never do; a safe request repeated with
+    the same answer (a page reloaded) makes one test.
+
     :param replay: called with the requests to try (even none: it is also the
         import check); returns the two passes of answers (see :func:`calibrate`).
     """
-    items: list[RecordedCase | LeftOut | None] = []
+    items: dict[int, RecordedCase | LeftOut | None] = {}
     tried: list[tuple[int, ReplayRequest, ReplayResponse]] = []
+    seen: list[tuple[ReplayRequest, ReplayResponse]] = []
     for number, record in enumerate(records, start=1):
+        if record.extra.get(LIVE_UPDATE):
+            continue  # the live-update script's own request, not the user's
         request = ReplayRequest.from_record(record)
+        if request.method in _SAFE_METHODS:
+            exchange = (request, ReplayResponse.from_record(record))
+            if exchange in seen:
+                continue  # an identical request answered alike: one test
+            seen.append(exchange)
         reason = _never_replayed(record, endpoints)
         if reason is not None:
-            items.append(LeftOut(number, request, reason))
+            items[number] = LeftOut(number, request, reason)
         else:
-            items.append(None)
+            items[number] = None
             tried.append((number, request, ReplayResponse.from_record(record)))
     passes = replay([request for _, request, _ in tried])
     warnings: list[str] = []
+    warned: set[str] = set()
     for (number, request, expected), first, second in zip(tried, *passes, strict=True):
         item = _judge(number, request, expected, first, second)
-        if isinstance(item, LeftOut) and item.reason != VARIES:
+        if (
+            isinstance(item, LeftOut)
+            and item.reason != VARIES
+            and request.path not in warned
+        ):
+            warned.add(request.path)
             warnings.append(f"left out of the tests: {item.describe()}")
-        items[number - 1] = item
-    return [item for item in items if item is not None], warnings
+        items[number] = item
+    return [item for item in items.values() if item is not None], warnings
 
 
 def _never_replayed(record: RequestRecord, endpoints: Mapping[str, Any]) -> str | None:
@@ -219,8 +244,7 @@ def _judge(
     return LeftOut(
         number,
         request,
-        f"the exported app answers {_describe(one)} where the session answered"
-        f" {_describe(expected)} (the app or its data changed after the request)",
+        f"{difference(expected, one)} (the app or its data changed after the request)",
     )
 
 
@@ -230,6 +254,46 @@ def _describe(response: ReplayResponse) -> str:
     return f"{response.status} {response.content_type or ''} with {size}".replace(
         "  ", " "
     )
+
+
+def difference(live: ReplayResponse, exported: ReplayResponse) -> str:
+    """What differs between the session's answer and the export's, in a line.
+
+    When status, type and size agree, it names the first differing line of a text
+    body, or the offset of the first differing byte.
+    """
+    summary_live, summary_exported = _describe(live), _describe(exported)
+    if summary_live != summary_exported or live.body is None or not exported.body:
+        return (
+            f"the exported app answers {summary_exported} where the session"
+            f" answered {summary_live}"
+        )
+    lines_live = live.body.split(b"\n")
+    lines_exported = exported.body.split(b"\n")
+    if is_text_type(live.content_type):
+        for number, (was, now) in enumerate(
+            zip(lines_live, lines_exported, strict=False), start=1
+        ):
+            if was != now:
+                return (
+                    f"the exported app answers {summary_exported} like the session,"
+                    f" but line {number} differs: the session sent"
+                    f" {_shown(was)}, the export {_shown(now)}"
+                )
+    offset = next(
+        (i for i, (a, b) in enumerate(zip(live.body, exported.body, strict=True))
+         if a != b),
+        0,
+    )  # fmt: skip
+    return (
+        f"the exported app answers {summary_exported} like the session: same size,"
+        f" different bytes at offset {offset}"
+    )
+
+
+def _shown(line: bytes, limit: int = 60) -> str:
+    text = line.decode("utf-8", "replace").strip()
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
 
 
 def run_tests(project: Path, target: Target) -> int:
@@ -242,6 +306,13 @@ def run_tests(project: Path, target: Target) -> int:
         "run_tests.py", [str(project / "tests"), _forbidden(target)], project, target
     )
     if report is None:
+        if "No module named 'pytest'" in output:
+            raise VerificationError(
+                "the exported tests could not be run: pytest is not installed in"
+                f" this Python ({sys.executable}); install it with"
+                f" `{sys.executable} -m pip install pytest` (in a notebook:"
+                " `%pip install pytest`), then export again"
+            )
         raise VerificationError("the exported tests could not be run:", _tail(output))
     if report["status"] != 0 or report["failed"]:
         raise VerificationError("the exported tests failed:", _tail(output, 80))

@@ -4,11 +4,15 @@
 (:mod:`protoweb.serving.keepalive`) in a thread of its own, tracks those
 connections so that :meth:`~LiveHTTPServer.close_connections` can end them all when
 the live server stops, and wakes its accept loop at once on
-:meth:`~LiveHTTPServer.shutdown`.
+:meth:`~LiveHTTPServer.shutdown`. It holds to its
+:class:`~protoweb.serving.limits.ServerLimits`: past the connection cap a new
+connection gets a quick 503, and out of file descriptors the accept loop backs
+off instead of spinning.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import selectors
@@ -20,8 +24,17 @@ from typing import Any
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
 from .keepalive import KeepAliveRequestHandler
+from .limits import ServerLimits
 
 logger = logging.getLogger("protoweb.server")
+
+#: ``accept`` errors that mean "no resources for one more connection right now".
+_OUT_OF_RESOURCES = frozenset((errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM))
+_BUSY_TEXT = b"Too many open connections to the live server; try again.\n"
+_BUSY = (
+    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+    b"Content-Length: %d\r\nRetry-After: 1\r\nConnection: close\r\n\r\n%b"
+) % (len(_BUSY_TEXT), _BUSY_TEXT)
 
 
 class BindError(Exception):
@@ -39,8 +52,8 @@ class BindError(Exception):
 class LiveHTTPServer(ThreadedWSGIServer):
     """Werkzeug's threaded WSGI server, with tracked connections and a prompt stop.
 
-    :param request_timeout: seconds a connection may sit idle or stall while
-        sending a request before it is closed.
+    :param limits: the idle timeout, request deadline, connection cap and
+        accept back-off.
     """
 
     def __init__(
@@ -49,10 +62,17 @@ class LiveHTTPServer(ThreadedWSGIServer):
         port: int,
         app: Any,
         *,
-        request_timeout: float = 10.0,
+        limits: ServerLimits | None = None,
         handler: type[WSGIRequestHandler] = KeepAliveRequestHandler,
     ) -> None:
-        self.request_timeout = request_timeout
+        self.limits = limits or ServerLimits()
+        self.request_timeout = self.limits.idle_timeout
+        self.request_deadline = self.limits.request_deadline
+        self.max_connections = self.limits.connection_cap()
+        self.max_header_bytes = self.limits.max_header_bytes
+        #: How many connections were answered 503 for being over the cap.
+        self.refused_connections = 0
+        self._backoff = threading.Event()
         self._wake_read = self._wake_write = -1
         self._connections: dict[socket.socket, threading.Thread] = {}
         self._connections_lock = threading.Lock()
@@ -103,13 +123,36 @@ class LiveHTTPServer(ThreadedWSGIServer):
         """Take one waiting connection and hand it to a thread of its own."""
         try:
             request, client_address = self.get_request()
-        except OSError:
+        except OSError as error:
+            if error.errno in _OUT_OF_RESOURCES:
+                # The connection stays queued; spinning on it would take a core.
+                logger.debug("accept: %s; backing off", error)
+                self._backoff.wait(self.limits.accept_backoff)
+            return
+        if len(self._connections) >= self.max_connections:
+            self._refuse(request)
             return
         try:
             self.process_request(request, client_address)
         except Exception:
             self.handle_error(request, client_address)
             self.shutdown_request(request)
+
+    def _refuse(self, connection: socket.socket) -> None:
+        """A quick 503 to a connection over the cap, from the accept loop."""
+        self.refused_connections += 1
+        try:
+            connection.setblocking(False)
+            connection.send(_BUSY)
+            connection.shutdown(socket.SHUT_WR)
+            try:
+                connection.recv(64 * 1024)
+            except OSError:
+                pass
+        except OSError:
+            pass
+        finally:
+            connection.close()
 
     def wait_serving(self, timeout: float | None = None) -> bool:
         """Block until :meth:`serve_forever` runs; ``False`` on timeout."""
@@ -118,6 +161,7 @@ class LiveHTTPServer(ThreadedWSGIServer):
     def shutdown(self) -> None:
         """Stop the accept loop and wait for it to end."""
         self._stop_requested = True
+        self._backoff.set()
         try:
             os.write(self._wake_write, b"x")
         except OSError:

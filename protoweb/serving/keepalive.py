@@ -4,8 +4,9 @@ Werkzeug's :class:`~werkzeug.serving.WSGIRequestHandler` closes the connection a
 every response, because it cannot tell where a request body ends. This handler
 frames every body (``Content-Length`` or chunked), drains what the app left unread,
 and keeps the connection when the client allows it; a request it cannot frame
-safely is answered and its connection closed. Every connection has a socket
-timeout, so a stalled client only ever holds its own thread, and not for long.
+safely is answered and its connection closed. Every read has a timeout and every
+request a deadline (:mod:`protoweb.serving.request_reader`), so a stalled or
+trickling client only ever holds its own thread, and not for long.
 
 The server that runs it is :class:`~protoweb.serving.http_server.LiveHTTPServer`.
 """
@@ -21,7 +22,14 @@ from typing import IO, TYPE_CHECKING, Any, cast
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wsgi import LimitedStream
 
+from ..environ_keys import ENVIRON_REQUEST_HEADERS
 from .chunked_input import StrictDechunkedInput
+from .request_reader import (
+    ContinueOnRead,
+    DeadlineReader,
+    HeadersTooLarge,
+    RequestDeadlineExceeded,
+)
 from .response_writer import ResponseWriter
 
 if TYPE_CHECKING:
@@ -36,11 +44,12 @@ DRAIN_LIMIT = 1024 * 1024
 DISCARD_SECONDS = 1.0
 DISCARD_LIMIT = 64 * 1024 * 1024
 
-#: environ key under which the handler passes the request's parsed headers (an
-#: :class:`http.client.HTTPMessage`), so the dev tools need not rebuild them.
-ENVIRON_REQUEST_HEADERS = "protoweb.request_headers"
-
 _VERSIONS = frozenset(("HTTP/1.0", "HTTP/1.1", "HTTP/0.9"))
+
+
+def is_ascii_digits(text: str) -> bool:
+    """``0``-``9`` only (``str.isdigit`` also takes ``²`` and other digits)."""
+    return text.isascii() and text.isdigit()
 
 
 class KeepAliveRequestHandler(WSGIRequestHandler):
@@ -55,10 +64,23 @@ class KeepAliveRequestHandler(WSGIRequestHandler):
     server: LiveHTTPServer
     #: The request's body, when it has a ``Content-Length``.
     request_body: LimitedStream | None = None
+    #: The body's stream, when the client waits for ``100 Continue`` to send it.
+    awaiting_continue: ContinueOnRead | None = None
 
     def setup(self) -> None:
         super().setup()
-        self.connection.settimeout(self.server.request_timeout)
+        server = self.server
+        self.reader = DeadlineReader(
+            self.connection,
+            server.request_timeout,
+            server.request_deadline,
+            server.max_header_bytes,
+        )
+        self.rfile = io.BufferedReader(self.reader)
+
+    def handle_one_request(self) -> None:
+        self.reader.next_request()
+        super().handle_one_request()
 
     def run_wsgi(self) -> None:
         if self.request_version == "HTTP/0.9":
@@ -69,12 +91,14 @@ class KeepAliveRequestHandler(WSGIRequestHandler):
         body = self._body_stream(environ)
         if body is None:
             return
-        if self.request_body is not None or "HTTP_TRANSFER_ENCODING" in environ:
-            if self.headers.get("Expect", "").lower().strip() == "100-continue":
-                self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
         response = ResponseWriter(self, environ["REQUEST_METHOD"] == "HEAD")
         try:
             response.run(self.server.app, environ)
+        except RequestDeadlineExceeded:
+            if not response.started:
+                self._send_simple(408, b"Request Timeout")
+            self.close_connection = True
+            return
         except (ConnectionError, TimeoutError):
             self.close_connection = True
             return
@@ -84,6 +108,10 @@ class KeepAliveRequestHandler(WSGIRequestHandler):
             if not response.started:
                 self._send_simple(500, b"Internal Server Error")
             return
+        waiting = self.awaiting_continue
+        if waiting is not None and not waiting.continued:
+            # The client never got 100 Continue, so it may never send the body.
+            self.close_connection = True
         if not self.close_connection:
             try:
                 self._finish_body(body)
@@ -92,8 +120,15 @@ class KeepAliveRequestHandler(WSGIRequestHandler):
 
     def parse_request(self) -> bool:
         """:class:`~http.server.BaseHTTPRequestHandler`'s parsing, refusing header
-        lines it would otherwise take for the start of the body."""
-        if not super().parse_request():
+        lines it would otherwise take for the start of the body, and a head over
+        the header limit (431)."""
+        try:
+            parsed = super().parse_request()
+        except HeadersTooLarge:
+            self.send_error(431, "Request Header Fields Too Large")
+            return False
+        self.reader.headers_read()
+        if not parsed:
             return False
         if self.request_version not in _VERSIONS:
             self.send_error(400, "Bad HTTP version")
@@ -104,8 +139,11 @@ class KeepAliveRequestHandler(WSGIRequestHandler):
         return True
 
     def handle_expect_100(self) -> bool:
-        # Sent by run_wsgi, and only for a request that has a body to send.
+        # Sent when the app first reads the body (see _body_stream), if ever.
         return True
+
+    def _send_continue(self) -> None:
+        self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
 
     def send_error(
         self, code: int, message: str | None = None, explain: str | None = None
@@ -124,13 +162,18 @@ class KeepAliveRequestHandler(WSGIRequestHandler):
     def _body_stream(self, environ: dict[str, Any]) -> Any:
         """Frame the request body; ``None`` (after a 400) when it cannot be framed."""
         self.request_body = None
+        self.awaiting_continue = None
+        rfile: IO[bytes] = cast("IO[bytes]", self.rfile)
+        if self.headers.get("Expect", "").strip().lower() == "100-continue":
+            self.awaiting_continue = ContinueOnRead(rfile, self._send_continue)
+            rfile = cast("IO[bytes]", self.awaiting_continue)
         if "HTTP_TRANSFER_ENCODING" in environ:
             if environ["HTTP_TRANSFER_ENCODING"].strip().lower() != "chunked":
                 self._send_simple(400, b"Unsupported Transfer-Encoding")
                 return None
             environ.pop("CONTENT_LENGTH", None)
             self.close_connection = True
-            environ["wsgi.input"] = StrictDechunkedInput(cast("IO[bytes]", self.rfile))
+            environ["wsgi.input"] = StrictDechunkedInput(rfile)
             return environ["wsgi.input"]
         values = self.headers.get_all("Content-Length") or ()
         if not values:
@@ -138,12 +181,11 @@ class KeepAliveRequestHandler(WSGIRequestHandler):
         else:
             lengths = {value.strip() for value in values}
             length_text = lengths.pop()
-            if lengths or not length_text.isdigit():
+            if lengths or not is_ascii_digits(length_text):
                 self._send_simple(400, b"Invalid Content-Length")
                 return None
             length = int(length_text)
             environ["CONTENT_LENGTH"] = length_text
-            rfile = cast("IO[bytes]", self.rfile)
             stream = LimitedStream(rfile, length) if length else io.BytesIO()
             if length:
                 self.request_body = stream
@@ -183,6 +225,7 @@ class KeepAliveRequestHandler(WSGIRequestHandler):
     def _send_simple(self, code: int, message: bytes) -> None:
         """A short plain-text answer, and the connection closed after it."""
         self.close_connection = True
+        self.reader.use_idle_timeout()
         reason = self.responses.get(code, ("",))[0]
         head = (
             f"HTTP/1.1 {code} {reason}\r\nContent-Type: text/plain; charset=utf-8\r\n"

@@ -9,13 +9,17 @@ app. ``run`` is Werkzeug's plain ``run_simple``, without either.
 from __future__ import annotations
 
 import errno
+import sys
 import threading
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.serving import run_simple as _werkzeug_run_simple
 
 from ..devtools.log import RequestLog
 from ..devtools.reload import ReloadHub
+from .hosts import HostCheck, is_loopback_host
+from .limits import ServerLimits
 
 if TYPE_CHECKING:
     from ..app import App
@@ -39,7 +43,7 @@ class PortInUseError(OSError):
 
 
 def bind_server(
-    host: str, port: int, app: Any, *, request_timeout: float = 10.0
+    host: str, port: int, app: Any, *, limits: ServerLimits | None = None
 ) -> LiveHTTPServer:
     """The live server's HTTP server bound to ``host:port``.
 
@@ -49,7 +53,7 @@ def bind_server(
     from .http_server import BindError, LiveHTTPServer
 
     try:
-        return LiveHTTPServer(host, port, app, request_timeout=request_timeout)
+        return LiveHTTPServer(host, port, app, limits=limits or ServerLimits())
     except BindError as error:
         if error.error.errno == errno.EADDRINUSE:
             raise PortInUseError(host, port) from None
@@ -68,6 +72,11 @@ class LiveServer:
         live reload, a default ``MAX_CONTENT_LENGTH``, trusted loopback proxies.
     :param request_timeout: seconds a connection may idle, or stall mid-request,
         before it is closed.
+    :param allowed_hosts: ``Host`` names answered besides the loopback ones,
+        ``app.config["TRUSTED_HOSTS"]`` and ``PROTOWEB_ALLOWED_HOSTS`` (see
+        :mod:`protoweb.serving.hosts`); the list can change while serving.
+    :param limits: the request deadline and the connection cap
+        (:class:`~protoweb.serving.limits.ServerLimits`).
 
     .. code-block:: python
 
@@ -85,12 +94,17 @@ class LiveServer:
         *,
         dev: bool = True,
         request_timeout: float = 10.0,
+        allowed_hosts: Iterable[str] = (),
+        limits: ServerLimits | None = None,
     ) -> None:
         self.app = app
         self.host = host
         self.port = port
         self.dev = dev
         self.request_timeout = request_timeout
+        #: Hosts answered besides loopback ones and the app's ``TRUSTED_HOSTS``.
+        self.allowed_hosts: list[str] = list(allowed_hosts)
+        self.limits = limits or ServerLimits()
         #: Every request answered in dev mode; kept across restarts.
         self.request_log = RequestLog()
         #: The live-reload stream; fed by the app's change listener while running.
@@ -122,12 +136,20 @@ class LiveServer:
         return server.connection_count if server is not None else 0
 
     def wsgi_app(self) -> Any:
-        """The WSGI callable actually served (the app, with dev tools when on)."""
-        if not self.dev:
-            return self.app
-        from ..devtools.middleware import DevTools
+        """The WSGI callable actually served: the Host check, then the app (with
+        the dev tools when on)."""
+        served: Any = self.app
+        if self.dev:
+            from ..devtools.middleware import DevTools
 
-        return DevTools(self.app, self.request_log, self.reload_hub)
+            served = DevTools(self.app, self.request_log, self.reload_hub)
+        return HostCheck(served, self.app, self._trusted_hosts)
+
+    def _trusted_hosts(self) -> list[str]:
+        """:attr:`allowed_hosts`, and the address bound when it names one host."""
+        if self.host in ("0.0.0.0", "") or ":" in self.host:
+            return self.allowed_hosts
+        return [*self.allowed_hosts, self.host]
 
     def start(self) -> LiveServer:
         """Bind the port and serve in a daemon thread; returns once accepting.
@@ -137,12 +159,8 @@ class LiveServer:
         with self._lock:
             if self.running:
                 return self
-            server = bind_server(
-                self.host,
-                self.port,
-                self.wsgi_app(),
-                request_timeout=self.request_timeout,
-            )
+            limits = self.limits.with_idle_timeout(self.request_timeout)
+            server = bind_server(self.host, self.port, self.wsgi_app(), limits=limits)
             self.port = server.server_port
             self._server = server
             self._thread = threading.Thread(
@@ -156,6 +174,12 @@ class LiveServer:
             self._thread.start()
             server.wait_serving()
             self.app.server = self
+        if self.dev and not is_loopback_host(self.host):
+            print(
+                f"protoweb: serving on {self.host}, not a loopback address: dev pages"
+                " (tracebacks, request log) are reachable from that network",
+                file=sys.stderr,
+            )
         return self
 
     def stop(self) -> None:

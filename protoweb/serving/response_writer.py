@@ -93,6 +93,8 @@ class ResponseWriter:
             raise AssertionError("the app wrote a body before start_response()")
         self.started = True
         handler = self.handler
+        # Reads may have left the request deadline's remainder as the timeout.
+        handler.reader.use_idle_timeout()
         code = int(self.status[:3])
         framed = self.head_only or code < 200 or code in _NO_BODY_STATUSES
         lines = [

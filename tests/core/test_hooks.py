@@ -24,9 +24,9 @@ def test_a_hook_replaces_its_namesake_and_keeps_order():
         return 3
 
     hooks.add("before_request", first)
-    assert [f() for f in hooks.before.values()] == [3, 2]
+    assert [f() for f in hooks.of("before_request")] == [3, 2]
     hooks.remove("first")
-    assert list(hooks.before) == ["second"]
+    assert list(hooks.funcs["before_request"]) == ["second"]
 
 
 def test_unknown_kind_is_refused():
@@ -43,7 +43,7 @@ def test_error_handlers_by_code_class_and_mro():
     def by_class(error):
         return "class"
 
-    assert hooks.add_error_handler(NotFound, by_code) == 404
+    assert hooks.add_error_handler(NotFound, by_code) == (404, NotFound)
     hooks.add_error_handler(LookupError, by_class)
     assert hooks.error_handler_for(NotFound()) is by_code
     assert hooks.error_handler_for(KeyError("k")) is by_class
@@ -54,8 +54,25 @@ def test_error_handlers_by_code_class_and_mro():
 def test_an_http_error_handler_is_removed_by_its_class_or_its_code():
     hooks = Hooks()
     hooks.add_error_handler(404, lambda error: "code")
-    assert hooks.remove_error_handler(NotFound) == 404
+    assert hooks.remove_error_handler(NotFound) == (404, NotFound)
     assert hooks.error_handler_for(NotFound()) is None
     hooks.add_error_handler(NotFound, lambda error: "class")
     hooks.remove_error_handler(404)
     assert hooks.error_handler_for(NotFound()) is None
+
+
+def test_remove_hook_of_one_kind_keeps_its_namesakes_of_other_kinds() -> None:
+    from protoweb import App
+
+    app = App(__name__)
+
+    def stamp(response=None):
+        return response
+
+    app.before_request(stamp)
+    app.after_request(stamp)
+    app.remove_hook("stamp", "before_request")
+    assert None not in app.before_request_funcs
+    assert app.after_request_funcs[None] == (stamp,)
+    with pytest.raises(ValueError, match="unknown hook kind"):
+        app.remove_hook("stamp", "before")

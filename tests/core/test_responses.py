@@ -100,7 +100,7 @@ def test_jsonify_handles_common_types(app, client):
         ),
     )
     assert client.get("/").json == {
-        "day": "2026-11-24",
+        "day": "Tue, 24 Nov 2026 00:00:00 GMT",  # an HTTP date, as Flask writes it
         "price": "1.50",
         "id": "00000000-0000-0000-0000-000000000001",
     }
@@ -145,3 +145,71 @@ def test_make_response_sets_headers(app, client):
     assert response.headers["X-Made"] == "yes"
     assert "c=v" in response.headers["Set-Cookie"]
     assert isinstance(app.make_response("x"), Response)
+
+
+def test_every_return_form_flask_accepts():
+    from werkzeug.wrappers import Response as WerkzeugResponse
+
+    from .twins import same
+
+    def scenario(fw):
+        app = fw.Flask("twin")
+
+        class Custom(fw.Response):
+            default_mimetype = "text/plain"
+
+        def wsgi_app(environ, start_response):
+            start_response("201 Created", [("X-Wsgi", "yes")])
+            return [b"from a wsgi app"]
+
+        views = {
+            "/str": lambda: "text",
+            "/bytes": lambda: b"bytes",
+            "/dict": lambda: {"b": 1, "a": [1, 2]},
+            "/list": lambda: [3, {"z": 1, "y": 2}],
+            "/gen": lambda: (part for part in ["a", "b", "c"]),
+            "/body-headers": lambda: ("h", {"X-A": "1"}),
+            "/body-headers-list": lambda: ("h", [("X-B", "2")]),
+            "/body-status": lambda: ("s", 201),
+            "/body-status-text": lambda: ("s", "202 Accepted Now"),
+            "/three": lambda: ({"ok": True}, 400, {"X-C": "3"}),
+            "/subclass": lambda: Custom("custom"),
+            "/werkzeug": lambda: WerkzeugResponse("plain werkzeug", status=203),
+            "/wsgi": lambda: wsgi_app,
+            "/response-status": lambda: (fw.Response("r"), 404, {"X-D": "4"}),
+        }
+        for path, view in views.items():
+            app.add_url_rule(path, path, view)
+        client = app.test_client()
+        out = {}
+        for path in views:
+            r = client.get(path)
+            out[path] = (
+                r.status,
+                r.mimetype,
+                r.get_data(as_text=True),
+                sorted((k, v) for k, v in r.headers if k.startswith("X-")),
+            )
+        return out
+
+    got = same(scenario)
+    assert got["/dict"][2] == '{"a":[1,2],"b":1}\n'
+    assert got["/wsgi"][0] == "201 Created" and got["/wsgi"][2] == "from a wsgi app"
+
+
+def test_bad_return_values_get_flasks_messages():
+    from .twins import FRAMEWORKS
+
+    for fw in FRAMEWORKS.values():
+        app = fw.Flask("twin")
+        app.testing = True
+        app.add_url_rule("/none", "none", lambda: None)
+        app.add_url_rule("/float", "float", lambda: 1.5)
+        app.add_url_rule("/four", "four", lambda: ("a", 200, {}, "extra"))
+        client = app.test_client()
+        with pytest.raises(TypeError, match="The function either returned None"):
+            client.get("/none")
+        with pytest.raises(TypeError, match="but it was a float"):
+            client.get("/float")
+        with pytest.raises(TypeError, match=r"\(body, status, headers\)"):
+            client.get("/four")

@@ -8,6 +8,8 @@ import pytest
 
 from protoweb import App
 
+from .twins import answers, same
+
 
 def test_route_decorators_bind_methods(app, client):
     @app.route("/")
@@ -124,7 +126,7 @@ def test_redefinition_replaces_handler_and_rules(app, client):
 
     assert client.get("/old").status_code == 404
     assert client.get("/new").text == "two"
-    assert len(app.url_map._rules_by_endpoint["page"]) == 1
+    assert len(list(app.url_map.iter_rules("page"))) == 1
 
 
 def test_stacked_routes_on_one_function_add_rules(app, client):
@@ -296,3 +298,155 @@ def test_a_bound_method_can_answer_two_rules(app, client):
     app.add_url_rule("/one", "show", pages.show)
     app.add_url_rule("/two", "show", pages.show)  # a new bound-method object
     assert client.get("/one").text == client.get("/two").text == "shown"
+
+
+# Each app has its own map: converters, url_map.add, host and subdomain matching.
+
+
+def test_custom_converter_registered_before_the_rule_as_flask_documents():
+    from werkzeug.routing import BaseConverter
+
+    class ListConverter(BaseConverter):
+        def to_python(self, value):
+            return value.split(",")
+
+        def to_url(self, values):
+            return ",".join(super(ListConverter, self).to_url(v) for v in values)
+
+    def scenario(fw):
+        app = fw.Flask("twin")
+        app.url_map.converters["list"] = ListConverter
+
+        @app.route("/tags/<list:tags>")
+        def tags(tags):
+            return "|".join(tags)
+
+        with app.test_request_context():
+            url = fw.url_for("tags", tags=["a", "b c"])
+        return answers(app.test_client(), "/tags/x,y,z"), url
+
+    assert same(scenario) == ([(200, "x|y|z")], "/tags/a,b%20c")
+    other = App("other")
+    with pytest.raises(ValueError, match="list"):
+        other.add_url_rule("/t/<list:x>", "t", lambda x: x)  # not on this app
+
+
+def test_url_map_add_goes_live_and_the_view_comes_from_view_functions(app, client):
+    from werkzeug.routing import Rule
+
+    app.view_functions["raw"] = lambda: "raw view"
+    app.url_map.add(Rule("/raw", endpoint="raw"))
+    assert client.get("/raw").text == "raw view"
+    assert [r.rule for r in app.url_map.iter_rules("raw")] == ["/raw"]
+    assert "/raw" in repr(app.url_map)
+    assert app.url_map.is_endpoint_expecting("static", "filename")
+    adapter = app.url_map.bind("example.test")
+    assert adapter.match("/raw") == ("raw", {})
+    app.remove_route("raw")
+    assert client.get("/raw").status_code == 404
+
+
+def test_private_werkzeug_api_still_works():
+    """If this fails, a Werkzeug upgrade changed Map's private attributes: protoweb
+    falls back to recompiling every rule (correct, slower); update
+    ``protoweb.routing.add_compiled``."""
+    from werkzeug.routing import Map
+
+    from protoweb import routing
+
+    assert routing._PRIVATE_API, "Werkzeug's Map lost _matcher/_rules_by_endpoint"
+    compiled = routing.compile_rule("/x/<int:n>", "x", {"GET"})
+    fast = Map()
+    routing.add_compiled(fast, compiled)
+    fast.update()
+    assert fast.bind("h").match("/x/3") == ("x", {"n": 3})
+    assert list(fast.iter_rules()) == [compiled]
+
+
+def test_public_fallback_without_private_api(monkeypatch, app, client):
+    from protoweb import routing
+
+    monkeypatch.setattr(routing, "_PRIVATE_API", False)
+
+    @app.route("/n/<int:n>")
+    def number(n):
+        return str(n * 2)
+
+    assert client.get("/n/21").text == "42"
+    assert client.get("/n/x").status_code == 404
+
+
+def test_host_matching_with_static_host():
+    def scenario(fw):
+        app = fw.Flask("twin", host_matching=True, static_host="static.test")
+
+        @app.route("/", host="a.test")
+        def a():
+            return "a"
+
+        @app.route("/", host="<user>.users.test")
+        def user(user):
+            return f"user {user}"
+
+        client = app.test_client()
+        got = [
+            client.get("/", base_url=f"http://{host}").text
+            for host in ("a.test", "ann.users.test")
+        ]
+        got.append(client.get("/", base_url="http://other.test").status_code)
+        with app.test_request_context(base_url="http://a.test"):
+            got.append(fw.url_for("user", user="bob"))
+            got.append(fw.url_for("static", filename="x.css"))
+        return got
+
+    assert same(scenario) == [
+        "a",
+        "user ann",
+        404,
+        "http://bob.users.test/",
+        "http://static.test/static/x.css",
+    ]
+
+
+def test_subdomain_matching_needs_server_name():
+    def scenario(fw):
+        app = fw.Flask("twin", subdomain_matching=True)
+        app.config["SERVER_NAME"] = "site.test"
+
+        @app.route("/", subdomain="<shop>")
+        def shop(shop):
+            return f"shop {shop}"
+
+        @app.route("/")
+        def home():
+            return "home"
+
+        client = app.test_client()
+        return [
+            client.get("/", base_url="http://toys.site.test").text,
+            client.get("/", base_url="http://site.test").text,
+        ]
+
+    assert same(scenario) == ["shop toys", "home"]
+
+
+def test_server_name_does_not_restrict_hosts_without_subdomain_matching():
+    def scenario(fw):
+        app = fw.Flask("twin")
+        app.config["SERVER_NAME"] = "site.test"
+
+        @app.route("/")
+        def home():
+            return "home"
+
+        return app.test_client().get("/", base_url="http://other.test").status_code
+
+    assert same(scenario) == 200
+
+
+def test_methods_as_a_string_is_refused_as_flask():
+    app = App("m")
+    with pytest.raises(TypeError, match="list of strings"):
+        app.add_url_rule("/x", "x", lambda: "", methods="POST")
+    with pytest.raises(TypeError, match="'methods' argument"):
+        app.get("/x", methods=["POST"])

@@ -127,3 +127,27 @@ def test_includes_and_inheritance_across_memory_and_folder(app, tmp_path):
     assert app.render_template("child.html") == "<main>part</main>"
     app.templates["part.html"] = "new part"
     assert app.render_template("child.html") == "<main>new part</main>"
+
+
+def test_a_template_filter_test_or_global_can_be_removed_by_name() -> None:
+    from protoweb import App
+
+    app = App(__name__)
+    app.add_template_filter(str.upper, "up")
+    app.add_template_test(lambda n: n % 2 == 0, "even")
+    app.add_template_global(lambda: "hi", "greet")
+    seen: list[tuple[str, str]] = []
+    app.add_change_listener(lambda kind, name: seen.append((kind, name)))
+    app.remove_template_filter("up")
+    app.remove_template_test("even")
+    app.remove_template_global("greet")
+    assert "up" not in app.jinja_env.filters
+    assert "even" not in app.jinja_env.tests
+    assert "greet" not in app.jinja_env.globals
+    assert seen == [
+        ("template_filters", "up"),
+        ("template_tests", "even"),
+        ("template_globals", "greet"),
+    ]
+    with pytest.raises(KeyError, match="no template filter named 'up'"):
+        app.remove_template_filter("up")

@@ -214,8 +214,13 @@ class NotebookPage:
         return index
 
     def append_and_run(self, source: str) -> int:
+        """Add a code cell at the end, run it, and bring its output on screen, as
+        a person reading it would (a preview is a lazy iframe: it loads only once
+        it is on screen)."""
         index = self.append_cell(source)
         self.run_cell(index)
+        self.cell(index).scroll_into_view_if_needed()
+        self.cell(index).evaluate("cell => cell.scrollIntoView({block: 'end'})")
         return index
 
     def _expect_source(self, index: int, source: str) -> None:

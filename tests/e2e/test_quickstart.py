@@ -2,13 +2,15 @@
 
 The tests are the steps of one session on one notebook and one kernel, so they
 run in file order: run the quickstart, see the panel, open the app from it,
-preview a page and use its form, edit a route and watch the preview follow,
-break a view and see the error, follow links and redirects. The module runs
+preview a page and use its form, edit a route and a stylesheet and watch the
+preview follow in place, fix a helper and see an error page recover, break a view
+and see the error, follow links and redirects. The module runs
 twice: with the live server reached directly and through jupyter-server-proxy.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -161,36 +163,105 @@ def test_the_form_in_the_preview_posts_and_redirects(
 
 
 def live_route(version: str) -> str:
-    page = PAGE.format(f"<h1 id='version'>{version}</h1>")
+    page = PAGE.format(
+        "<link rel='stylesheet' href='../static/e2e-live.css'>"
+        f"<h1 id='version'>{version}</h1><input id='note'>"
+    )
     return f'%%route GET /e2e/live\n"{page}"'
 
 
-def test_rerunning_a_route_cell_reloads_the_preview(
+def live_stylesheet(color: str) -> str:
+    return f"%%static e2e-live.css\nh1 {{ color: {color} }}"
+
+
+HEADING_COLOR = "() => getComputedStyle(document.querySelector('#version')).color"
+
+
+def test_rerunning_cells_updates_the_preview_in_place(
     session: Session, steps: Steps
 ) -> None:
+    """Only what the previewed page uses updates it: in place, keeping what was
+    typed into it (and its JavaScript state)."""
     notebook = session.notebook
+    css_cell = notebook.append_and_run(live_stylesheet("rgb(200, 0, 0)"))
     route_cell = notebook.append_and_run(live_route("first"))
+    other_cell = notebook.append_and_run("%%route GET /e2e/other\n'other, v1'")
     show_cell = notebook.append_and_run("%protoweb show /e2e/live")
-    heading = notebook.output(show_cell).frame_locator("iframe").locator("#version")
+    # the preview is a lazy iframe: it loads once it is on screen
+    notebook.output(show_cell).scroll_into_view_if_needed()
+    frame = notebook.output(show_cell).frame_locator("iframe")
+    heading = frame.locator("#version")
     expect(heading).to_have_text("first")
     iframe = notebook.output(show_cell).locator("iframe")
     iframe.evaluate("element => { element.dataset.e2eUntouched = 'yes'; }")
+    preview = iframe.element_handle().content_frame()
+    assert preview is not None
+    preview.wait_for_function(
+        "() => window.__protoweb_events?.readyState === 1", timeout=SHOWS_WITHIN_MS
+    )
+    preview.wait_for_function(f"() => ({HEADING_COLOR})() === 'rgb(200, 0, 0)'")
+    preview.evaluate("window.__e2e_marker = 'kept'")
+    frame.locator("#note").fill("typed before the edit")
     show_position = notebook.code_cell_position(show_cell)
     show_count = notebook.execution_counts()[show_position]
     steps.capture("before edit")
 
+    notebook.set_source(other_cell, "%%route GET /e2e/other\n'other, v2'")
+    notebook.run_cell(other_cell)
+    session.page.wait_for_timeout(1500)
+    assert preview.evaluate("window.__protoweb_live.updates") == 0
+
     notebook.set_source(route_cell, live_route("second"))
     notebook.run_cell(route_cell)
-
     expect(heading).to_have_text("second", timeout=SHOWS_WITHIN_MS)
-    # The same iframe reloaded itself: the cell showing it was neither re-run
-    # nor re-rendered.
+
+    notebook.set_source(css_cell, live_stylesheet("rgb(0, 0, 200)"))
+    notebook.run_cell(css_cell)
+    preview.wait_for_function(
+        f"() => ({HEADING_COLOR})() === 'rgb(0, 0, 200)'", timeout=SHOWS_WITHIN_MS
+    )
+
+    # Updated in place: the same document (its JavaScript state and the text
+    # typed into it survive), in the same iframe, whose cell was not run again.
+    assert preview.evaluate("window.__e2e_marker") == "kept"
+    expect(frame.locator("#note")).to_have_value("typed before the edit")
     expect(iframe).to_have_attribute("data-e2e-untouched", "yes")
     assert notebook.execution_counts()[show_position] == show_count
     steps.capture("after edit")
     docs_screenshot(
         "e2e-live-reload.png", notebook.cell(route_cell), notebook.cell(show_cell)
     )
+
+
+HELPER_BROKEN = "def e2e_greeting():\n    raise ValueError('helper not written yet')"
+HELPER_FIXED = "def e2e_greeting():\n    return 'Hello from the helper'"
+
+
+def test_an_error_page_recovers_when_the_helper_cell_is_fixed(
+    session: Session, steps: Steps
+) -> None:
+    notebook = session.notebook
+    helper_cell = notebook.append_and_run(HELPER_BROKEN)
+    page = PAGE.format("<h1 id='greeting'>{e2e_greeting()}</h1>")
+    notebook.append_and_run(f'%%route GET /e2e/helper\nf"{page}"')
+    show_cell = notebook.append_and_run("%protoweb show /e2e/helper")
+    frame = notebook.output(show_cell).frame_locator("iframe")
+    expect(frame.locator("body")).to_contain_text("ValueError")
+    preview = notebook.output(show_cell).locator("iframe").element_handle()
+    inner = preview.content_frame()
+    assert inner is not None
+    inner.wait_for_function(
+        "() => window.__protoweb_events?.readyState === 1", timeout=SHOWS_WITHIN_MS
+    )
+    inner.evaluate("window.__e2e_marker = 'kept'")
+
+    notebook.set_source(helper_cell, HELPER_FIXED)
+    notebook.run_cell(helper_cell)
+    expect(frame.locator("#greeting")).to_have_text(
+        "Hello from the helper", timeout=SHOWS_WITHIN_MS
+    )
+    assert inner.evaluate("window.__e2e_marker") == "kept"
+    steps.capture("error page recovered")
 
 
 def test_an_exception_in_a_view_shows_in_the_panel(
@@ -212,6 +283,58 @@ def test_an_exception_in_a_view_shows_in_the_panel(
     panel.root.scroll_into_view_if_needed()
     steps.capture("error in panel")
     docs_screenshot("e2e-error.png", panel.root)
+
+
+THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
+
+
+def use_theme(page: Page, name: str) -> None:
+    """Settings > Theme > NAME, as a person picks it; wait until it applies."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Settings$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Theme$")).click()
+    page.locator(
+        ".lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(THEMES[name])}$")
+    ).click()
+    light = "true" if name == "light" else "false"
+    expect(page.locator("body")).to_have_attribute(
+        "data-jp-theme-light", light, timeout=SHOWS_WITHIN_MS
+    )
+    page.wait_for_timeout(500)  # the theme's stylesheet settles
+
+
+def test_the_panel_and_the_line_under_a_route_cell_follow_the_theme(
+    session: Session, steps: Steps
+) -> None:
+    notebook = session.notebook
+    cell = notebook.append_and_run("%%route GET /e2e/themed\n'themed page'")
+    line = notebook.output(cell).locator(".protoweb-cell")
+    expect(line).to_contain_text("/e2e/themed", timeout=SHOWS_WITHIN_MS)
+    expect(line).to_contain_text("no requests yet")
+    link = line.locator("a", has_text=re.compile("^/e2e/themed$"))
+    with steps.tab(session.click_for_tab(link), "themed page") as tab:
+        expect(tab.locator("body")).to_contain_text("themed page")
+    expect(line.locator(".pw-s-2")).to_have_text("200", timeout=SHOWS_WITHIN_MS)
+    panel = session.panel
+    expect(panel.requests.locator(".pw-badge.pw-m-GET").first).to_be_visible()
+    title_colour = "e => getComputedStyle(e.querySelector('.pw-title')).color"
+    line_colour = "e => getComputedStyle(e).backgroundColor"
+    colours = {}
+    try:
+        for name in ("dark", "light"):
+            use_theme(session.page, name)
+            colours[name] = (
+                panel.root.evaluate(title_colour),
+                line.evaluate(line_colour),
+            )
+            panel.root.scroll_into_view_if_needed()
+            steps.capture(f"panel {name}")
+            docs_screenshot(f"panel-{name}.png", panel.root)
+            docs_screenshot(f"cell-line-{name}.png", notebook.cell(cell))
+    finally:
+        if session.page.locator("body").get_attribute("data-jp-theme-light") != "true":
+            use_theme(session.page, "light")
+    assert colours["dark"][0] != colours["light"][0], colours
+    assert colours["dark"][1] != colours["light"][1], colours
 
 
 LINKS_CELL = """\

@@ -1,9 +1,10 @@
-"""Sessions for export tests, made the way a notebook makes them.
+"""Prototypes for export tests, made the way a notebook makes them.
 
-:class:`Notebook` runs cells in order against a live app, as the kernel does (the
-``%%route`` body compiled by the extension's own compiler, whose generated source
-the exporter receives), and records requests made with the test client as the
-live server's log would. The round-trip tests use a real kernel instead.
+:class:`Notebook` runs cells in order against a live app, as the kernel does (each
+cell turned into Python by the extension's own :func:`~kernel_ext.cells.cell_run`,
+the ``%%route`` body compiled by its compiler, whose generated source the exporter
+receives), and records requests made with the test client as the live server's
+log would. The round-trip tests use a real kernel instead.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from kernel_ext.cells import cell_run
 from kernel_ext.compiler import compile_view
 from kernel_ext.rules import parse_route_line
 from protoweb import App, request
 from protoweb.devtools.log import RequestRecord
-from protoweb.export import Cell, SessionSource, ViewSource
-from protoweb.export.cells import cell_to_python
+from protoweb.export import Cell, Prototype, ViewSource
 
 REPO = Path(__file__).resolve().parents[2]
 PREAMBLE = (
@@ -38,33 +39,43 @@ class Notebook:
             "__name__": "__main__",
             "app": self.app,
             "request": request,
+            "get_ipython": NotebookOnly,
         }
         self.cells: list[Cell] = []
-        self.definitions: dict[str, ViewSource] = {}
+        self.views: dict[str, ViewSource] = {}
         self.records: list[RequestRecord] = []
         self.client = self.app.test_client()
 
     def run(self, source: str, cell_id: str | None = None) -> None:
         count = len(self.cells) + 1
-        self.cells.append(Cell(source, count, cell_id))
-        code = cell_to_python(source)
-        body = source.split("\n", 1)[1] if "\n" in source else ""
-        if code.magic == "route":
-            line, _, name = code.magic_line.partition("--name")
-            spec = parse_route_line(line.strip(), name.strip() or None)
-            view = compile_view(spec, body, self.namespace, f"<cell In[{count}]>")
-            self.app.add_url_rule(
+        cell = cell_run(source, count, cell_id)
+        self.cells.append(cell)
+        first, _, body = source.partition("\n")
+        magic, _, line = first.partition(" ")
+        if magic == "%%route":
+            line, _, blueprint = line.partition("--blueprint")
+            line, _, name = line.partition("--name")
+            spec = parse_route_line(
+                line.strip(), name.strip() or None, blueprint.strip() or None
+            )
+            owner, target, endpoint = "app", self.app, spec.endpoint
+            if spec.blueprint is not None:
+                owner = spec.blueprint
+                target = self.namespace[owner]  # type: ignore[assignment]
+                endpoint = f"{spec.blueprint}.{spec.endpoint}"
+            view = compile_view(
+                spec, body, self.namespace, f"<cell In[{count}]>", owner=owner
+            )
+            target.add_url_rule(
                 spec.rule, spec.endpoint, view.function, methods=spec.methods
             )
-            self.definitions[spec.endpoint] = ViewSource(
-                spec.endpoint, view.source, count, cell_id
-            )
-        elif code.magic == "template":
-            self.app.templates[code.magic_line] = body
-        elif code.magic == "static":
-            self.app.static_files[code.magic_line] = body
-        elif code.is_python:
-            exec(compile(code.python, f"<cell In[{count}]>", "exec"), self.namespace)
+            self.views[endpoint] = ViewSource(endpoint, view.source, count, cell_id)
+        elif magic == "%%template":
+            self.app.templates[line.strip()] = body
+        elif magic == "%%static":
+            self.app.static_files[line.strip()] = body
+        elif cell.python.strip():
+            exec(compile(cell.python, f"<cell In[{count}]>", "exec"), self.namespace)
 
     def request(
         self,
@@ -107,14 +118,22 @@ class Notebook:
             return None
         return str(endpoint)
 
-    def source(self) -> SessionSource:
-        return SessionSource(
+    def source(self) -> Prototype:
+        preamble = Cell(PREAMBLE, PREAMBLE, name="the extension's preamble")
+        return Prototype(
             self.app,
-            self.cells,
-            self.definitions,
+            [preamble, *self.cells],
+            list(self.views.values()),
             self.records,
-            preamble=[PREAMBLE],
         )
+
+
+class NotebookOnly:
+    """What ``get_ipython()`` stands for when the fixture runs a cell: notebook-only
+    calls (a magic, a shell command) do nothing and give nothing."""
+
+    def __getattr__(self, name: str) -> object:
+        return lambda *args, **kwargs: None
 
 
 @pytest.fixture

@@ -27,4 +27,4 @@ def test_protoweb_from_a_source_checkout_is_pinned_to_its_own_version(
 
     monkeypatch.setattr(package_module, "_version", not_installed)
     major, minor = protoweb.__version__.split(".")[:2]
-    assert dependencies(["json"], PROTOWEB) == [f"protoweb~={major}.{minor}.0"]
+    assert dependencies(["json"], PROTOWEB) == [f"protoweb-cells~={major}.{minor}.0"]

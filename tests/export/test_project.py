@@ -75,7 +75,7 @@ def test_an_export_has_the_documented_layout(
     assert result.tests_passed == 7 and result.left_out == ()
     project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
     version = metadata.version("MarkupSafe")
-    assert project["dependencies"][0].startswith("protoweb~=")
+    assert project["dependencies"][0].startswith("protoweb-cells~=")
     assert f"MarkupSafe=={version}" in project["dependencies"]
     assert not any("ipython" in d.lower() for d in project["dependencies"])
     assert (
@@ -85,6 +85,30 @@ def test_an_export_has_the_documented_layout(
     tests = (root / "tests/test_app.py").read_text()
     assert 'response = client.post("/api/echo", json={"a": [1, 2]})' in tests
     assert not list(tmp_path.glob(".my-shop-export-*"))
+    for entry in ("wsgi.py", "__main__.py"):
+        text = (root / "my_shop" / entry).read_text()
+        assert "from my_shop.app import app" in text
+    patched = fresh_python(
+        "import my_shop, my_shop.app as m, my_shop.wsgi as w\n"
+        "from unittest import mock\n"
+        "assert type(m).__name__ == 'module' and w.app is m.app\n"
+        "assert not hasattr(my_shop, 'app') or my_shop.app is m\n"
+        "with mock.patch('my_shop.app.ITEMS', ['patched']):\n"
+        "    print(m.app.test_client().get('/api/items').get_json())",
+        root,
+    )
+    # keys sorted, as Flask's JSON provider writes them
+    assert patched.stdout.strip() == "{'count': 1, 'items': ['patched']}"
+
+
+def test_templates_and_static_folders_are_always_there(
+    notebook: Notebook, tmp_path: Path
+) -> None:
+    notebook.run("@app.route('/')\ndef index():\n    return 'hi'")
+    result = export_project(notebook.source(), tmp_path / "plain")
+    assert "plain/templates/.gitkeep" in result.files
+    assert (tmp_path / "plain/plain/static").is_dir()
+    assert (tmp_path / "plain/plain/templates").is_dir()
 
 
 def test_the_exported_tests_pass_with_plain_pytest(
@@ -170,6 +194,7 @@ def test_answers_that_change_on_every_run_are_left_out_with_a_reason(
     notebook.run("@app.route('/')\ndef index():\n    return 'v1'")
     notebook.request("GET", "/id")
     notebook.request("GET", "/")
+    notebook.request("GET", "/", query_string="again")
     notebook.run("@app.route('/')\ndef index():\n    return 'v2'")
     notebook.request("GET", "/")
     result = export_project(notebook.source(), tmp_path / "out")
@@ -178,9 +203,12 @@ def test_answers_that_change_on_every_run_are_left_out_with_a_reason(
         "# GET /id (request 1) is left out: it answered differently each time" in tests
     )
     assert "# GET / (request 2) is left out: the exported app answers 200" in tests
-    assert "def test_03_get_index" in tests
+    assert "def test_04_get_index" in tests
     assert result.tests_passed == 2
     assert len(result.warnings) == 1 and "request 2" in result.warnings[0]
+    assert (
+        "line 1 differs: the session sent 'v1', the export 'v2'" in (result.warnings[0])
+    )
 
 
 def test_a_flask_export_depends_on_flask_only(
@@ -189,6 +217,7 @@ def test_a_flask_export_depends_on_flask_only(
     result = export_project(shop(notebook).source(), tmp_path / "shop", target="flask")
     project = tomllib.loads((tmp_path / "shop/pyproject.toml").read_text())["project"]
     assert project["dependencies"][0] == f"Flask=={metadata.version('Flask')}"
+    assert not (tmp_path / "shop/wheels").exists()
     assert not any(d.startswith("protoweb") for d in project["dependencies"])
     app_py = (tmp_path / "shop/shop/app.py").read_text()
     assert (

@@ -102,7 +102,7 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
             fetch(url + path, method, data)
         rows = kernel.eval(
             "[(r.method, r.path, r.status, r.content_type, r.response_body)"
-            " for r in __import__('kernel_ext').current_session().log.records()]"
+            " for r in __import__('kernel_ext').current_workbench().log.records()]"
         )
         records = [(m, p, Answer(s, t, b)) for m, p, s, t, b in rows]
         assert [(m, p) for m, p, _ in records] == [(m, p) for m, p, _ in REQUESTS]

@@ -6,8 +6,8 @@ import pytest
 
 from protoweb.export import ExportError, UntraceableNameError
 from protoweb.export.app_module import render_app_module
-from protoweb.export.history import session_statements
-from protoweb.export.slicing import slice_session
+from protoweb.export.history import read_cells
+from protoweb.export.slicing import slice_cells
 from protoweb.export.targets import PROTOWEB
 
 from .conftest import Notebook
@@ -15,7 +15,7 @@ from .conftest import Notebook
 
 def app_py(notebook: Notebook) -> str:
     source = notebook.source()
-    piece = slice_session(session_statements(source), notebook.app.endpoints)
+    piece = slice_cells(read_cells(source), notebook.app.endpoints)
     module = render_app_module(
         piece, name="demo", target=PROTOWEB, config=notebook.app.config
     )
@@ -198,7 +198,8 @@ def test_live_config_is_written_instead_of_the_cells_that_set_it(
     notebook.run("app.config['DEBUG'] = True")
     notebook.run("@app.route('/')\ndef index():\n    return 'ok'")
     text = app_py(notebook)
-    assert 'app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY", "dev")' in text
+    assert 'app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY")\n' in text
+    assert "dev" not in text
     assert 'app.config["PAGE_SIZE"] = 20' in text
     assert "DEBUG" not in text and "app.config['" not in text
 
@@ -217,12 +218,10 @@ def test_hooks_follow_the_live_app(notebook: Notebook) -> None:
     notebook.run("@app.route('/')\ndef index():\n    return 'ok'")
     source = notebook.source()
     live = {"first", "second"}  # the extension leaves a re-run cell's old hooks
-    piece = slice_session(
-        session_statements(source), notebook.app.endpoints, "app", live
-    )
+    piece = slice_cells(read_cells(source), notebook.app.endpoints, "app", live)
     names = [getattr(s.node, "name", "") for s in piece.statements]
     assert names == ["first", "second", "index"]
-    piece = slice_session(session_statements(source), notebook.app.endpoints)
+    piece = slice_cells(read_cells(source), notebook.app.endpoints)
     assert [getattr(s.node, "name", "") for s in piece.statements] == [
         "second",
         "index",

@@ -92,3 +92,15 @@ def test_a_multi_line_header_is_rewritten_whole() -> None:
     text = "def add(\n    request,\n    name,\n):\n    return name"
     rewritten = drop_request_parameter(text, ast.parse(text).body[0])
     assert rewritten == "def add(name):\n    return name"
+
+
+def test_flask_named_submodules_come_from_flask() -> None:
+    assert retarget_binding(binding("protoweb.views", "MethodView"), FLASK) == binding(
+        "flask.views", "MethodView"
+    )
+    assert retarget_binding(
+        binding("protoweb.json.provider", "DefaultJSONProvider"), FLASK
+    ) == binding("flask.json.provider", "DefaultJSONProvider")
+    with pytest.raises(ExportError, match="protoweb.cli.ProtowebGroup has no Flask"):
+        retarget_binding(binding("protoweb.cli", "ProtowebGroup"), FLASK)
+    assert FLASK.setup == ()  # JSON keys are sorted on both sides now

@@ -67,9 +67,27 @@ def test_empty_body_is_an_error() -> None:
         build("/empty", "# nothing\n")
 
 
-def test_return_outside_a_function_is_fine_but_await_is_not() -> None:
-    with pytest.raises(CellCompileError, match="line 2 of the cell"):
-        build("/a", "await x")
+def test_a_body_that_awaits_is_an_async_view() -> None:
+    import asyncio
+    import inspect
+
+    view = build("/a", "import asyncio\nawait asyncio.sleep(0)\n'done'")
+    assert inspect.iscoroutinefunction(view.function)
+    assert asyncio.run(view.function()) == "done"
+    assert "async def a():" in view.source
+
+
+def test_await_inside_a_nested_function_keeps_the_view_plain() -> None:
+    import inspect
+
+    view = build("/a", "async def inner():\n    await x\n'plain'")
+    assert not inspect.iscoroutinefunction(view.function)
+    assert "\ndef a():" in view.source
+
+
+def test_await_in_a_plain_nested_function_is_an_error_with_its_line() -> None:
+    with pytest.raises(CellCompileError, match="line 3 of the cell"):
+        build("/a", "def inner():\n    await x\n'plain'")
 
 
 def test_export_source_is_ordinary_decorated_python() -> None:
@@ -100,6 +118,11 @@ def test_export_source_keeps_non_ascii_text() -> None:
 def test_a_view_named_like_a_global_it_uses_is_flagged() -> None:
     assert build("/notes", "notes").shadowed_global
     assert not build("/notes", "'x'").shadowed_global
+
+
+def test_a_view_that_only_binds_a_local_of_its_own_name_is_not_flagged() -> None:
+    assert not build("/entries", "entries = [1, 2]\nentries").shadowed_global
+    assert not build("/entries", "import entries\nentries").shadowed_global
 
 
 class _RecordingApp:

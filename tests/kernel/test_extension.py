@@ -12,15 +12,15 @@ from .conftest import Kernel, http, server_url, start_kernel
 
 HOOK_COUNTS = """(lambda ip, ext: {
     "pre_run_cell": sum(
-        type(getattr(cb, "__self__", None)).__name__ == "Session"
+        type(getattr(cb, "__self__", None)).__name__ == "CellRunTracker"
         for cb in ip.events.callbacks["pre_run_cell"]
     ),
     "post_run_cell": sum(
-        type(getattr(cb, "__self__", None)).__name__ == "Session"
+        type(getattr(cb, "__self__", None)).__name__ == "CellRunTracker"
         for cb in ip.events.callbacks["post_run_cell"]
     ),
     "app listeners": sum(
-        type(getattr(cb, "__self__", None)).__name__ == "Session"
+        type(getattr(cb, "__self__", None)).__name__ == "CellRunTracker"
         for cb in app._listeners
     ),
     "log subscribers": sum(
@@ -98,7 +98,7 @@ def test_reload_keeps_app_routes_port_and_one_set_of_hooks(kernel: Kernel) -> No
     assert http(f"{url}/kept").body == "kept"
     assert "GET /kept?before=reload 200" in kernel.run("%protoweb log").stdout
     source = kernel.eval(
-        "__import__('kernel_ext').current_session().definitions['kept'].source"
+        "__import__('kernel_ext').current_workbench().history.views['kept'].source"
     )
     assert source.startswith('@app.route("/kept"')
     result = kernel.run("%%route /kept\n'rerun after reload'", cell_id="kept")

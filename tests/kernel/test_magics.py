@@ -107,14 +107,13 @@ def test_ordinary_cell_with_app_route_is_live_and_recorded(
     assert result.stdout.strip() == "+GET /circle/<int:r>"
     assert http(f"{url}/circle/1").body == "3.14"
     recorded = kernel.eval(
-        "(lambda d: (d.source, d.cell_id))"
-        "(__import__('kernel_ext').current_session().definitions['circle'])"
+        "(lambda h: (h.cell_label('circle'), [(c.python, c.cell_id) for c in h.cells"
+        " if c.cell_id == 'deco'], 'circle' in h.views))"
+        "(__import__('kernel_ext').current_workbench().history)"
     )
-    assert recorded == (
-        "@app.route('/circle/<int:r>')\ndef circle(r):\n"
-        "    return f'{math.pi * r * r:.2f}'\n",
-        "deco",
-    )
+    label, runs, kept_apart = recorded
+    assert label.startswith("In [") and [tuple(run) for run in runs] == [(cell, "deco")]
+    assert not kept_apart, "the cell's text is the view's source"
 
 
 def test_route_source_is_ordinary_decorated_python(kernel: Kernel) -> None:
@@ -124,7 +123,7 @@ def test_route_source_is_ordinary_decorated_python(kernel: Kernel) -> None:
     )
     source, cell_id, count = kernel.eval(
         "(lambda d: (d.source, d.cell_id, d.execution_count))"
-        "(__import__('kernel_ext').current_session().definitions['src'])"
+        "(__import__('kernel_ext').current_workbench().history.views['src'])"
     )
     assert source == (
         '@app.route("/src/<name>", methods=["GET"])\n'
@@ -135,7 +134,8 @@ def test_route_source_is_ordinary_decorated_python(kernel: Kernel) -> None:
     assert cell_id == "src" and count > 0
     ast.parse(source)
     cells = kernel.eval(
-        "[tuple(c) for c in __import__('kernel_ext').current_session().cells]"
+        "[(c.execution_count, c.cell_id, c.source)"
+        " for c in __import__('kernel_ext').current_workbench().history.cells]"
     )
     assert (count, "src", cells[count - 1][2]) == cells[count - 1]
     assert cells[count - 1][2].startswith("%%route GET /src/<name>\n")
@@ -218,7 +218,7 @@ def test_view_error_gives_500_and_the_server_keeps_serving(
     log = kernel.run("%protoweb log 5").stdout
     assert "GET /boom 500" in log and "ZeroDivisionError" in log
     count = kernel.eval(
-        "__import__('kernel_ext').current_session().definitions['boom'].execution_count"
+        "__import__('kernel_ext').current_workbench().history.view_cells['boom']"
     )
     assert f"view 'boom' defined in In [{count}] raised" in log
     assert re.search(r'File "<cell In\[\d+\] %%route>", line 3, in boom', log)
@@ -311,6 +311,40 @@ def test_help_documents_every_verb(kernel: Kernel) -> None:
         assert usage in text
     route_help = kernel.run("%%route?").reply["content"]["payload"][0]["data"]
     assert "--name ENDPOINT" in route_help["text/plain"]
+
+
+def test_help_for_one_verb_is_its_line_magic_usage(kernel: Kernel) -> None:
+    text = kernel.run("%protoweb help show").stdout
+    assert text.startswith("usage: %protoweb show [--height HEIGHT] [path]")
+    assert "::" not in text and "%%protoweb" not in text
+
+
+def test_template_and_static_cells_confirm_in_one_line(kernel: Kernel) -> None:
+    first = kernel.run("%%template confirm.html\n<p>hi</p>", cell_id="confirm-t")
+    assert first.stdout == "+template confirm.html\n"
+    again = kernel.run("%%template confirm.html\n<p>hi!</p>", cell_id="confirm-t")
+    assert again.stdout == "~template confirm.html\n"
+    static = kernel.run("%%static confirm.css\np {}", cell_id="confirm-s")
+    assert static.stdout == "+static /static/confirm.css\n"
+
+
+def test_a_route_cell_gets_a_live_status_line(kernel: Kernel, url: str) -> None:
+    result = kernel.run("%%route /lined\n'lined'", cell_id="lined")
+    widget = "application/vnd.jupyter.widget-view+json"
+    views = [d for d in result.displays if widget in d]
+    assert len(views) == 1
+    assert views[0]["text/plain"] == "GET /lined"
+    line = (
+        "__import__('kernel_ext.extension').extension.current_extension()"
+        ".panel.cell_lines['lined'].value"
+    )
+    assert "/lined" in kernel.eval(line) and "no requests yet" in kernel.eval(line)
+    assert http(f"{url}/lined?seen=1").status == 200
+    deadline = time.monotonic() + 10
+    while "seen=1" not in kernel.eval(line) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    value = kernel.eval(line)
+    assert "/lined?seen=1" in value and "pw-s-2" in value
 
 
 def test_tab_completion_of_verbs_methods_and_paths(kernel: Kernel) -> None:

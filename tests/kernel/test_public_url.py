@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kernel_ext.public_url import join, public_url
+from kernel_ext.public_url import join, jupyter_server_hosts, public_url
 
 LOCAL = "http://127.0.0.1:5001"
 
@@ -37,6 +37,16 @@ def test_jupyter_server_proxy_in_the_server_that_started_the_kernel(
     assert public_url(5001, LOCAL, {"JPY_PARENT_PID": "999"}) == (
         "http://127.0.0.1:5001/"
     )
+
+
+def test_the_jupyter_servers_own_host_is_trusted_by_the_live_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path))
+    info = {"base_url": "/", "hostname": "0.0.0.0", "url": "http://devbox.lan:8888/"}
+    (tmp_path / "jpserver-4242.json").write_text(json.dumps(info))
+    assert jupyter_server_hosts({"JPY_PARENT_PID": "4242"}) == ["devbox.lan"]
+    assert jupyter_server_hosts({}) == []
 
 
 def test_join() -> None:

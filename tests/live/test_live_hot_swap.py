@@ -49,7 +49,7 @@ def keep_alive_client(port: int, stop: threading.Event, result: ClientResult) ->
 
 
 def one_shot_client(port: int, stop: threading.Event, result: ClientResult) -> None:
-    request = b"GET /swapped HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    request = b"GET /swapped HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
     while not stop.is_set():
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:

@@ -28,6 +28,8 @@ REQUEST_TIMEOUT = 0.5
 BOUND = REQUEST_TIMEOUT + 2.0
 
 CLOSE = b"Connection: close\r\n"
+#: A Host the live server answers (a loopback name), with the line ends around it.
+HOST = b"\r\nHost: localhost\r\n"
 
 
 def _garbage_request_lines(rng: random.Random) -> Iterator[tuple[str, bytes]]:
@@ -58,7 +60,7 @@ def _garbage_request_lines(rng: random.Random) -> Iterator[tuple[str, bytes]]:
         b"GET / HTTP/1.1\x00",
     ]
     for index, line in enumerate(fixed):
-        yield f"request line {index}", line + b"\r\nHost: x\r\n" + CLOSE + b"\r\n"
+        yield f"request line {index}", line + HOST + CLOSE + b"\r\n"
     for index in range(50):
         size = rng.randint(1, 200)
         junk = bytes(rng.randrange(256) for _ in range(size)).replace(b"\n", b" ")
@@ -93,7 +95,7 @@ def _bad_content_lengths() -> Iterator[tuple[str, bytes]]:
         for index, value in enumerate(values):
             request = (
                 method
-                + b" /echo HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                + b" /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: "
                 + value
                 + b"\r\n"
                 + CLOSE
@@ -104,7 +106,7 @@ def _bad_content_lengths() -> Iterator[tuple[str, bytes]]:
         yield (
             f"conflicting content-length {index}",
             (
-                b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                b"POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: "
                 + first
                 + b"\r\nContent-Length: "
                 + second
@@ -121,7 +123,7 @@ def _oversized() -> Iterator[tuple[str, bytes]]:
     for size in (66_000, 70_000, 200_000):
         yield (
             f"header line of {size} bytes",
-            (b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * size + b"\r\n\r\n"),
+            (b"GET / HTTP/1.1" + HOST + b"X-Big: " + b"b" * size + b"\r\n\r\n"),
         )
         yield (
             f"cookie of {size} bytes",
@@ -137,14 +139,16 @@ def _oversized() -> Iterator[tuple[str, bytes]]:
     yield (
         "body over the dev limit",
         (
-            b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 17000000\r\n\r\n"
+            b"POST /echo HTTP/1.1"
+            + HOST
+            + b"Content-Length: 17000000\r\n\r\n"
             + b"x" * 4096
         ),
     )
     yield (
         "body over the dev limit, expecting 100-continue",
         (
-            b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 17000000\r\n"
+            b"POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 17000000\r\n"
             b"Expect: 100-continue\r\n\r\n"
         ),
     )
@@ -199,12 +203,12 @@ def _bad_paths() -> Iterator[tuple[str, bytes]]:
         for method in (b"GET", b"DELETE", b"POST"):
             yield (
                 f"{method.decode()} bad path {index}",
-                (method + b" " + path + b" HTTP/1.1\r\nHost: x\r\n" + CLOSE + b"\r\n"),
+                (method + b" " + path + b" HTTP/1.1" + HOST + CLOSE + b"\r\n"),
             )
 
 
 def _bad_chunked() -> Iterator[tuple[str, bytes]]:
-    head = b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+    head = b"POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\n"
     bodies = [
         b"zz\r\nabc\r\n0\r\n\r\n",
         b"-5\r\nabc\r\n0\r\n\r\n",
@@ -240,41 +244,38 @@ def _stalls() -> Iterator[tuple[str, bytes]]:
     yield "nothing at all", b""
     yield "half a request line", b"GET / HT"
     yield "request line only", b"GET / HTTP/1.1\r\n"
-    yield "headers not finished", b"GET / HTTP/1.1\r\nHost: x\r\nAccept: */*"
-    yield "half a header line", b"GET / HTTP/1.1\r\nHost: x\r\nX-Half"
+    yield "headers not finished", b"GET / HTTP/1.1\r\nHost: localhost\r\nAccept: */*"
+    yield "half a header line", b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Half"
     yield (
         "body not finished",
         (
-            b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+            b"POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\n"
             b"Content-Length: 100\r\n\r\nonly some"
         ),
     )
     yield (
         "large body not finished",
         (
-            b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n"
+            b"POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000000\r\n\r\n"
             + b"x" * 1000
         ),
     )
     yield (
         "chunked body not finished",
-        (
-            b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-            b"5\r\nab"
-        ),
+        (b"POST /echo HTTP/1.1" + HOST + b"Transfer-Encoding: chunked\r\n\r\n5\r\nab"),
     )
     yield (
         "second request not finished",
-        (b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHo"),
+        (b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\nGET / HTTP/1.1\r\nHo"),
     )
     yield (
         "second request malformed",
-        (b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nNoColon\r\n\r\n"),
+        (b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\nGET / HTTP/1.1\r\nNoColon\r\n\r\n"),
     )
     yield (
         "expect 100-continue then silence",
         (
-            b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n"
+            b"POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n"
             b"Expect: 100-continue\r\n\r\n"
         ),
     )
@@ -385,7 +386,7 @@ def test_a_client_that_never_reads_its_response_is_let_go(
     try:
         sock = socket.create_connection(("127.0.0.1", server.port))
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        sock.sendall(b"GET /huge HTTP/1.1\r\nHost: x\r\n\r\n")
+        sock.sendall(b"GET /huge HTTP/1.1\r\nHost: localhost\r\n\r\n")
         time.sleep(0.2)
         assert get(server.port, "/").text == "Hello"
         deadline = time.monotonic() + BOUND + 2

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
-from kernel_ext import current_session
+from kernel_ext import current_workbench
 from kernel_ext.edit import ViewEditError, resolve_endpoint
 
 from .conftest import editor_script
@@ -57,10 +57,9 @@ def test_the_edited_source_is_what_the_session_keeps_for_export(
     shell.run_cell(HELLO_CELL, store_history=True)
     use_editor(shell, tmp_path, "text = text.replace('Hello', 'Howdy')\n")
     edit(shell, "hello")
-    definition = current_session(shell).definitions["hello"]
-    assert "Howdy" in definition.source
-    assert definition.source.startswith('@app.route("/hello/<name>"')
-    assert definition.rules == ("/hello/<name>",)
+    view = current_workbench(shell).history.views["hello"]
+    assert "Howdy" in view.source
+    assert view.source.startswith('@app.route("/hello/<name>"')
 
 
 def test_a_path_finds_its_view(shell: InteractiveShell, tmp_path: Path) -> None:
@@ -146,7 +145,7 @@ def test_renaming_the_view_leaves_no_orphan_route(
     endpoints = shell.user_ns["app"].endpoints
     assert "greet" in endpoints and "hello" not in endpoints
     assert body(shell, "/hello/ada") == "Hello ada!"
-    assert "greet" in current_session(shell).definitions
+    assert "greet" in current_workbench(shell).history.views
 
 
 def test_removing_the_decorator_keeps_the_old_view(
@@ -178,7 +177,7 @@ def test_a_view_without_source_cannot_be_edited(
 
 def test_edit_is_listed_in_the_verbs(shell: InteractiveShell) -> None:
     shell.run_line_magic("protoweb", "help edit")
-    from kernel_ext.verbs import VERBS, help_text
+    from kernel_ext.verb_table import VERBS, help_text
 
     assert "edit" in VERBS
     assert "%protoweb edit ENDPOINT_OR_PATH" in help_text()
@@ -188,7 +187,6 @@ def test_an_export_writes_the_edited_views(
     shell: InteractiveShell, tmp_path: Path
 ) -> None:
     from protoweb.export import export_project
-    from protoweb.export.session import session_source
 
     shell.run_cell(HELLO_CELL, store_history=True)
     shell.run_cell(
@@ -199,10 +197,26 @@ def test_an_export_writes_the_edited_views(
     use_editor(shell, tmp_path, "text = text.replace('Hello', 'Howdy')\n")
     assert edit(shell, "hello") is None
     assert edit(shell, "shout") is None
-    result = export_project(
-        session_source(current_session(shell)), tmp_path / "greeter"
-    )
+    result = export_project(current_workbench(shell).prototype(), tmp_path / "greeter")
     app_py = (tmp_path / "greeter" / result.name / "app.py").read_text()
     assert "Hello" not in app_py
     assert app_py.count("def hello(") == 1 and app_py.count("def shout(") == 1
     assert "Howdy {name}!" in app_py and "'Howdy ' + word.upper()" in app_py
+
+
+def test_editing_a_blueprint_route_cell_keeps_it_in_the_blueprint(
+    shell: InteractiveShell, tmp_path: Path
+) -> None:
+    shell.run_cell(
+        "from protoweb import Blueprint\n"
+        "admin_bp = Blueprint('admin', __name__, url_prefix='/admin')\n"
+        "app.register_blueprint(admin_bp)",
+        store_history=True,
+    )
+    shell.run_cell("%%route GET /users --blueprint admin\n'users'", store_history=True)
+    use_editor(shell, tmp_path, "text = text.replace(\"'users'\", \"'people'\")\n")
+    assert edit(shell, "/admin/users") is None
+    assert body(shell, "/admin/users") == "people"
+    view = current_workbench(shell).history.views["admin.users"]
+    assert view.source.startswith('@admin_bp.route("/users"')
+    assert "people" in view.source

@@ -165,9 +165,10 @@ def test_host_moves_the_server_to_that_interface(
 def test_the_command_imports_ipython_only_when_the_repl_runs(tmp_path: Path) -> None:
     code = (
         "import sys\n"
-        "from protoweb.cli import build_parser\n"
-        "args = build_parser().parse_args(['repl', '--port', '0', '--', '-i'])\n"
-        "assert args.ipython_args == ['--', '-i'], args\n"
+        "from protoweb.cli import cli\n"
+        "repl = cli.commands['repl']\n"
+        "args = repl.make_context('repl', ['--port', '0', '--', '-i']).params\n"
+        "assert args['ipython_args'] == ('-i',), args\n"
         "leaked = {'IPython', 'kernel_ext', 'prompt_toolkit'} & set(sys.modules)\n"
         "assert not leaked, leaked\n"
     )
@@ -188,7 +189,7 @@ def test_without_ipython_the_command_says_what_to_install(tmp_path: Path) -> Non
         [sys.executable, "-c", code], env=repl_env(tmp_path), capture_output=True
     )
     assert result.returncode == 1
-    assert 'pip install "protoweb[jupyter]"' in result.stderr.decode()
+    assert 'pip install "protoweb-cells[jupyter]"' in result.stderr.decode()
 
 
 def test_a_port_that_is_taken_is_refused_with_a_clear_message(tmp_path: Path) -> None:
@@ -207,3 +208,14 @@ def test_a_port_that_is_taken_is_refused_with_a_clear_message(tmp_path: Path) ->
         )
     assert result.returncode == 1
     assert f"protoweb repl: port {port} on 127.0.0.1 is already in use" in result.stderr
+
+
+def test_routes_name_the_prompt_the_cell_was_typed_at(
+    start_repl: Callable[..., Terminal],
+) -> None:
+    repl = start_repl("--port", "0")
+    ready(repl)
+    repl.type_lines(*HELLO_CELL)
+    repl.wait_for(r"In \[2\]:")
+    repl.type_lines("%protoweb routes")
+    repl.wait_for(r"GET\s+/hello/<name>\s+hello\s+In \[1\]")

@@ -15,34 +15,34 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.shortcuts import PromptSession
 
-from kernel_ext import current_session, toolbar
-from kernel_ext.session import Session
+from kernel_ext import current_workbench, toolbar
 from kernel_ext.toolbar import ReplToolbar, toolbar_fragments
+from kernel_ext.workbench import Workbench
 
 from .conftest import get, status_of
 
 T = TypeVar("T")
 
 
-def text(session: Session | None) -> str:
-    return fragment_list_to_text(toolbar_fragments(session))
+def text(bench: Workbench | None) -> str:
+    return fragment_list_to_text(toolbar_fragments(bench))
 
 
-def served(shell: InteractiveShell) -> Session:
-    session = current_session(shell)
-    assert session is not None and session.running
-    return session
+def served(shell: InteractiveShell) -> Workbench:
+    bench = current_workbench(shell)
+    assert bench is not None and bench.running
+    return bench
 
 
 def test_the_toolbar_shows_url_route_count_and_the_last_request(
     shell: InteractiveShell,
 ) -> None:
-    session = served(shell)
-    url = session.public_url
-    assert text(session) == f" {url} | 0 routes | no requests yet"
+    bench = served(shell)
+    url = bench.public_url
+    assert text(bench) == f" {url} | 0 routes | no requests yet"
     shell.run_cell("%%route GET /hello/<name>\nf'Hello {name}!'")
     assert get(f"{url}hello/ada") == "Hello ada!"
-    shown = text(session)
+    shown = text(bench)
     assert shown.startswith(f" {url} | 1 route | GET /hello/ada 200 ")
     assert shown.endswith(" ms")
 
@@ -50,17 +50,17 @@ def test_the_toolbar_shows_url_route_count_and_the_last_request(
 def test_a_failing_view_shows_its_status_and_error_type(
     shell: InteractiveShell,
 ) -> None:
-    session = served(shell)
+    bench = served(shell)
     shell.run_cell("%%route /boom\n1 / 0")
-    assert status_of(f"{session.public_url}boom") == 500
-    fragments = toolbar_fragments(session)
+    assert status_of(f"{bench.public_url}boom") == 500
+    fragments = toolbar_fragments(bench)
     assert ("class:protoweb-toolbar.error", "500") in fragments
     assert fragment_list_to_text(fragments).endswith(" ms ZeroDivisionError")
 
 
 def test_a_stopped_server_says_how_to_start_it(shell: InteractiveShell) -> None:
     shell.run_line_magic("protoweb", "stop")
-    assert text(current_session(shell)).startswith(" stopped (%protoweb start)")
+    assert text(current_workbench(shell)).startswith(" stopped (%protoweb start)")
     assert "not loaded" in text(None)
 
 
@@ -86,8 +86,8 @@ def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
 def test_detach_restores_the_prompt_and_stops_listening(
     shell: InteractiveShell,
 ) -> None:
-    session = served(shell)
-    log = session.log
+    bench = served(shell)
+    log = bench.log
     assert log is not None
     with create_pipe_input() as pipe:
         prompt: PromptSession[str] = PromptSession(
@@ -95,17 +95,17 @@ def test_detach_restores_the_prompt_and_stops_listening(
         )
         redraws: list[str] = []
         prompt.app.invalidate = lambda: redraws.append("redraw")  # type: ignore
-        bar = ReplToolbar(lambda: current_session(shell))
+        bar = ReplToolbar(lambda: current_workbench(shell))
         assert bar.attach(prompt)
         assert prompt.bottom_toolbar is bar
         assert prompt.refresh_interval == toolbar.REFRESH_INTERVAL
-        status_of(f"{session.public_url}one")
+        status_of(f"{bench.public_url}one")
         wait_until(lambda: bool(redraws))
         bar.detach()
         assert prompt.bottom_toolbar is None
         assert prompt.refresh_interval == 0
         seen = len(redraws)
-        status_of(f"{session.public_url}two")
+        status_of(f"{bench.public_url}two")
         wait_until(lambda: [record.path for record in log.records(1)] == ["/two"])
         assert len(redraws) == seen
 
@@ -122,7 +122,7 @@ def _redraws_while_waiting(
     seen: list[str] = []
     with create_pipe_input() as pipe:
         prompt = PromptSession(input=pipe, output=DummyOutput())
-        bar = ReplToolbar(lambda: current_session(shell))
+        bar = ReplToolbar(lambda: current_workbench(shell))
         assert bar.attach(prompt)
         after_attach()
         url = served(shell).public_url
@@ -177,11 +177,11 @@ def test_a_reloaded_extension_is_still_followed(
     shell: InteractiveShell, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(toolbar, "REFRESH_INTERVAL", 60.0)
-    before = current_session(shell)
+    before = current_workbench(shell)
     seen = _redraws_while_waiting(
         shell, "/after-reload", lambda: shell.run_line_magic("reload_ext", "protoweb")
     )
-    assert current_session(shell) is not before
+    assert current_workbench(shell) is not before
     assert any("GET /after-reload 404" in line for line in seen)
 
 

@@ -155,7 +155,7 @@ def test_fifty_start_stop_cycles_leave_no_thread_or_fd(app: App) -> None:
         idle = connect(server)  # a keep-alive connection left open across stop()
         assert fetch(idle).body == b"Hello"
         events = socket.create_connection(("127.0.0.1", server.port))
-        events.sendall(b"GET /__protoweb__/events HTTP/1.1\r\nHost: x\r\n\r\n")
+        events.sendall(b"GET /__protoweb__/events HTTP/1.1\r\nHost: localhost\r\n\r\n")
         assert events.recv(100).startswith(b"HTTP/1.1 200")
         server.stop()
         idle.close()
@@ -176,7 +176,7 @@ def test_stop_ends_keep_alive_connections_and_event_streams(server: LiveServer) 
     idle = connect(server)
     fetch(idle)
     stream = socket.create_connection(("127.0.0.1", server.port), timeout=5)
-    stream.sendall(b"GET /__protoweb__/events HTTP/1.1\r\nHost: x\r\n\r\n")
+    stream.sendall(b"GET /__protoweb__/events HTTP/1.1\r\nHost: localhost\r\n\r\n")
     stream.recv(1000)
     deadline = time.monotonic() + 2
     while server.connection_count < 2 and time.monotonic() < deadline:
@@ -228,9 +228,9 @@ def test_connection_close_and_http10_are_honoured(server: LiveServer) -> None:
 def test_pipelined_requests_are_answered_in_order(server: LiveServer) -> None:
     with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
         sock.sendall(
-            b"GET /stream HTTP/1.1\r\nHost: x\r\n\r\n"
-            b"POST /sink HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nbody"
-            b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            b"GET /stream HTTP/1.1\r\nHost: localhost\r\n\r\n"
+            b"POST /sink HTTP/1.1\r\nHost: localhost\r\nContent-Length: 4\r\n\r\nbody"
+            b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
         )
         data = sock.makefile("rb").read()
     stream, sink, index = data.split(b"HTTP/1.1 200 OK\r\n")[1:]
@@ -288,8 +288,8 @@ def test_head_never_gets_a_body_whatever_the_app_returns(app: App) -> None:
     try:
         with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
             sock.sendall(
-                b"HEAD / HTTP/1.1\r\nHost: x\r\n\r\n"
-                b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                b"HEAD / HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
             )
             data = sock.makefile("rb").read()
     finally:

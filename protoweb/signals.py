@@ -1,0 +1,38 @@
+"""Flask's signals, through blinker: connect a receiver to follow the app.
+
+.. code-block:: python
+
+    from protoweb.signals import template_rendered
+
+    @template_rendered.connect_via(app)
+    def log_render(sender, template, context, **extra):
+        print("rendered", template.name)
+
+The signals are sent at the same points and with the same arguments as Flask's.
+blinker is imported only with this module, and the dispatch sends signals only
+once it has been imported, so an app that never uses them pays nothing.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from blinker import Namespace
+
+from . import context as _context
+
+_signals = Namespace()
+
+template_rendered = _signals.signal("template-rendered")
+before_render_template = _signals.signal("before-render-template")
+request_started = _signals.signal("request-started")
+request_finished = _signals.signal("request-finished")
+request_tearing_down = _signals.signal("request-tearing-down")
+got_request_exception = _signals.signal("got-request-exception")
+appcontext_tearing_down = _signals.signal("appcontext-tearing-down")
+appcontext_pushed = _signals.signal("appcontext-pushed")
+appcontext_popped = _signals.signal("appcontext-popped")
+message_flashed = _signals.signal("message-flashed")
+
+_context.signals = sys.modules[__name__]
+_context.enable_extras()

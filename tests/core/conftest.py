@@ -1,0 +1,5 @@
+"""Fixtures for the core tests: ``fw`` runs a test on protoweb and on Flask."""
+
+from __future__ import annotations
+
+from .flask_twin import fw as fw
