@@ -43,7 +43,9 @@ QUICK = Settings(
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
-        description="Benchmark protoweb against Flask and Bottle; print markdown.",
+        description=(
+            "Benchmark protoweb against Falcon, Flask and Bottle; print markdown."
+        ),
     )
     parser.add_argument(
         "--quick", action="store_true", help="shorter, noisier run (~15-30 s)"

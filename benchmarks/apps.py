@@ -2,7 +2,7 @@
 
 Every app answers the four :data:`REQUESTS` with the same status, content type and
 body (JSON is compared after parsing, since frameworks format it differently). All
-three render the page with Jinja2 from a named in-memory template, autoescaped. Every
+four render the page with Jinja2 from a named in-memory template, autoescaped. Every
 view counts its calls in a :data:`ViewCalls` dict, so a framework that skipped calling
 the view (a response cache) would be caught, not timed.
 """
@@ -18,8 +18,13 @@ from typing import Any
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 ViewCalls = dict[str, int]
 
-FRAMEWORKS = ("protoweb", "flask", "bottle")
-FRAMEWORK_TITLES = {"protoweb": "protoweb", "flask": "Flask", "bottle": "Bottle"}
+FRAMEWORKS = ("protoweb", "falcon", "flask", "bottle")
+FRAMEWORK_TITLES = {
+    "protoweb": "protoweb",
+    "falcon": "Falcon",
+    "flask": "Flask",
+    "bottle": "Bottle",
+}
 
 PAGE_TEMPLATE = "<ul>{% for i in items %}<li>{{ i }}</li>{% endfor %}</ul>"
 TEMPLATES = {"page.html": PAGE_TEMPLATE}
@@ -182,8 +187,46 @@ def build_bottle(calls: ViewCalls) -> WSGIApp:
     return app
 
 
+def build_falcon(calls: ViewCalls) -> WSGIApp:
+    import falcon
+    from jinja2 import DictLoader, Environment
+
+    app = falcon.App()
+    env = Environment(loader=DictLoader(TEMPLATES), autoescape=True)
+
+    class Index:
+        def on_get(self, req: Any, resp: Any) -> None:
+            calls["index"] += 1
+            resp.content_type = falcon.MEDIA_HTML
+            resp.text = "Hello, World!"
+
+    class User:
+        def on_get(self, req: Any, resp: Any, name: str) -> None:
+            calls["user"] += 1
+            resp.content_type = falcon.MEDIA_HTML
+            resp.text = f"Hello {name}"
+
+    class Page:
+        def on_get(self, req: Any, resp: Any, n: int) -> None:
+            calls["page"] += 1
+            resp.content_type = falcon.MEDIA_HTML
+            resp.text = env.get_template("page.html").render(items=page_items(n), n=n)
+
+    class JSONView:
+        def on_get(self, req: Any, resp: Any) -> None:
+            calls["json_view"] += 1
+            resp.media = {"ok": True, "n": 1, "name": "x"}
+
+    app.add_route("/", Index())
+    app.add_route("/user/{name}", User())
+    app.add_route("/page/{n:int}", Page())
+    app.add_route("/json", JSONView())
+    return app
+
+
 BUILDERS: dict[str, Callable[[ViewCalls], WSGIApp]] = {
     "protoweb": build_protoweb,
+    "falcon": build_falcon,
     "flask": build_flask,
     "bottle": build_bottle,
 }

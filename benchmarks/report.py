@@ -18,9 +18,14 @@ from .wsgi_throughput import ThroughputResult
 
 RESULTS_START = "<!-- results:start -->"
 RESULTS_END = "<!-- results:end -->"
-DISTRIBUTIONS = ("protoweb", "werkzeug", "jinja2", "flask", "bottle")
+DISTRIBUTIONS = ("protoweb", "werkzeug", "jinja2", "flask", "bottle", "falcon")
 FLASK_RATIO_TARGET = 2.0
 BOTTLE_RATIO_TARGET = 1.0
+FALCON_RATIO_TARGET = 1.0
+#: On the template page Jinja2 does the work: protoweb must add (almost) nothing.
+TEMPLATE_PEER_TARGET = 0.95
+IMPORT_RATIO_TARGET = 0.6
+PEERS = ("falcon", "flask", "bottle")
 REPLACE_TARGET_SECONDS = 0.001
 
 
@@ -87,7 +92,7 @@ def _median(result: ThroughputResult, framework: str, label: str) -> float:
 def throughput_table(result: ThroughputResult) -> str:
     frameworks = list(result.rps)
     header = ["request", *(FRAMEWORK_TITLES[name] for name in frameworks)]
-    ratios = [name for name in ("flask", "bottle") if name in frameworks]
+    ratios = [name for name in PEERS if name in frameworks]
     if "protoweb" in frameworks:
         header += [f"protoweb/{FRAMEWORK_TITLES[name]}" for name in ratios]
     rows = []
@@ -148,15 +153,37 @@ def targets(results: Results) -> list[Target]:
                     None if value is None else value >= FLASK_RATIO_TARGET,
                 )
             )
+        for peer, goal in (
+            ("bottle", BOTTLE_RATIO_TARGET),
+            ("falcon", FALCON_RATIO_TARGET),
+        ):
+            for request in REQUESTS:
+                if request.uses_template:
+                    continue
+                value = ratio(throughput, request.label, peer)
+                found.append(
+                    Target(
+                        f"`{request.label}`: protoweb ≥ {FRAMEWORK_TITLES[peer]}",
+                        _format_ratio(value),
+                        None if value is None else value >= goal,
+                    )
+                )
         for request in REQUESTS:
-            if request.uses_template:
+            if not request.uses_template:
                 continue
-            value = ratio(throughput, request.label, "bottle")
+            peers = [name for name in PEERS if name in throughput.rps]
+            if "protoweb" not in throughput.rps or not peers:
+                continue
+            fastest = max(
+                peers, key=lambda name: _median(throughput, name, request.label)
+            )
+            value = ratio(throughput, request.label, fastest)
             found.append(
                 Target(
-                    f"`{request.label}`: protoweb ≥ Bottle",
+                    f"`{request.label}`: protoweb ≥ {TEMPLATE_PEER_TARGET:g}x the"
+                    f" fastest peer ({FRAMEWORK_TITLES[fastest]})",
                     _format_ratio(value),
-                    None if value is None else value >= BOTTLE_RATIO_TARGET,
+                    None if value is None else value >= TEMPLATE_PEER_TARGET,
                 )
             )
     if results.replace is not None:
@@ -175,9 +202,10 @@ def targets(results: Results) -> list[Target]:
         protoweb, flask = imports.imports["protoweb"], imports.imports["flask"]
         found.append(
             Target(
-                "`import protoweb` no slower than `import flask`",
-                f"{_format_ms(protoweb)} vs {_format_ms(flask)}",
-                protoweb <= flask,
+                f"`import protoweb` ≤ {IMPORT_RATIO_TARGET:g}x `import flask`",
+                f"{_format_ms(protoweb)} vs {_format_ms(flask)}"
+                f" ({protoweb / flask:.2f}x)",
+                protoweb <= IMPORT_RATIO_TARGET * flask,
             )
         )
     return found

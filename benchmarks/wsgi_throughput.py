@@ -1,4 +1,4 @@
-"""In-process WSGI throughput of the same app in protoweb, Flask and Bottle.
+"""In-process WSGI throughput of the same app in protoweb, Falcon, Flask and Bottle.
 
 Each framework lives in a worker process of its own (``python -m
 benchmarks.wsgi_throughput FRAMEWORK``) that builds the app, checks every response

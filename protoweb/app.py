@@ -17,7 +17,6 @@ from functools import cached_property
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
-from jinja2 import Environment
 from werkzeug.exceptions import (
     Aborter,
     BadRequest,
@@ -37,6 +36,7 @@ from .config import DEFAULT_CONFIG, Config, ConfigAttribute, as_timedelta
 from .context import AppContext, AppCtxGlobals, RequestContext, _current
 from .environ_keys import ENVIRON_ENDPOINT, ENVIRON_EXCEPTION
 from .hooks import PlanBook
+from .jinja_environment import Environment
 from .json.provider import DefaultJSONProvider, JSONProvider
 from .listeners import Listeners
 from .registry import Registry, ViewFunctions, merge
@@ -515,8 +515,14 @@ class App(RequestSteps, TemplateMethods, Scaffold):
         method = environ["REQUEST_METHOD"]
         if not path.isascii():
             path = path.encode("latin-1").decode("utf-8", "replace")
+        fast = table.fast_matcher()
+        found: tuple[Rule, Mapping[str, Any]] | None = (
+            fast.match(path, method) if fast is not None else None
+        )
         try:
-            if table.by_host:
+            if found is not None:
+                rule, args = found
+            elif table.by_host:
                 rule, args = context.url_adapter().match(return_rule=True)
             else:
                 rule, args = table.matcher.match(path, method, return_rule=True)

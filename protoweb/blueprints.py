@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .app_templates import _jinja_decorator
 from .hooks import ErrorKey, Hooks
 from .scaffold import Scaffold, endpoint_from_view
 
@@ -271,41 +272,35 @@ class Blueprint(Scaffold):
 
     # What applies to the whole app.
 
-    def _add_app_hook(self, kind: str, f: F) -> F:
-        self.app_hooks.add(kind, f)
-        self._registered("hook", f.__name__)
-        return f
-
     def before_app_request(self, f: F) -> F:
         """Like :meth:`before_request`, for every request of the app."""
-        return self._add_app_hook("before_request", f)
+        return self._add_hook("before_request", f, self.app_hooks)
 
     def after_app_request(self, f: F) -> F:
         """Like :meth:`after_request`, for every request of the app."""
-        return self._add_app_hook("after_request", f)
+        return self._add_hook("after_request", f, self.app_hooks)
 
     def teardown_app_request(self, f: F) -> F:
         """Like :meth:`teardown_request`, for every request of the app."""
-        return self._add_app_hook("teardown_request", f)
+        return self._add_hook("teardown_request", f, self.app_hooks)
 
     def app_context_processor(self, f: F) -> F:
         """Like :meth:`context_processor`, for every template the app renders."""
-        return self._add_app_hook("context_processor", f)
+        return self._add_hook("context_processor", f, self.app_hooks)
 
     def app_url_value_preprocessor(self, f: F) -> F:
         """Like :meth:`url_value_preprocessor`, for every request of the app."""
-        return self._add_app_hook("url_value_preprocessor", f)
+        return self._add_hook("url_value_preprocessor", f, self.app_hooks)
 
     def app_url_defaults(self, f: F) -> F:
         """Like :meth:`url_defaults`, for every URL the app builds."""
-        return self._add_app_hook("url_defaults", f)
+        return self._add_hook("url_defaults", f, self.app_hooks)
 
     def app_errorhandler(self, code: ErrorKey) -> Callable[[F], F]:
         """Like :meth:`errorhandler`, for errors anywhere in the app."""
 
         def decorator(f: F) -> F:
-            self.app_hooks.add_error_handler(code, f)
-            self._registered("errorhandler", str(code))
+            self._add_error_handler(code, f, self.app_hooks)
             return f
 
         return decorator
@@ -426,17 +421,3 @@ def _nested_options(
         options["url_prefix"] = state.url_prefix
     options["name_prefix"] = parent_name
     return options
-
-
-def _jinja_decorator(
-    add: Callable[[Callable[..., Any], str | None], None], name: Any
-) -> Callable[[F], F]:
-    if callable(name):
-        add(name, None)
-        return name
-
-    def decorator(f: F) -> F:
-        add(f, name)
-        return f
-
-    return decorator

@@ -155,9 +155,7 @@ class AppContext:
 
     def push(self) -> None:
         """Make this the current context (pushes nest; each needs its pop)."""
-        if self._tokens is None:
-            self._tokens = []
-        self._tokens.append(_current.set(self))
+        self._set_current()
         if signals is not None:
             app = self.app
             signals.appcontext_pushed.send(app, _async_wrapper=app.ensure_sync)
@@ -165,14 +163,7 @@ class AppContext:
     def pop(self, exc: BaseException | None = _UNSET) -> None:
         """Undo the last :meth:`push`; the last one runs ``teardown_appcontext``
         functions with ``exc`` (by default the exception being handled, if any)."""
-        tokens = self._tokens
-        if not tokens:
-            raise RuntimeError(f"{self!r} was popped more often than pushed")
-        if _current.get(None) is not self:
-            raise RuntimeError(
-                f"Popped the wrong context: {self!r} is not the current one"
-                f" ({_current.get(None)!r} is); pop contexts in reverse order."
-            )
+        tokens = self._tokens_to_pop()
         try:
             if len(tokens) == 1:
                 if exc is _UNSET:
@@ -183,6 +174,23 @@ class AppContext:
         if signals is not None:
             app = self.app
             signals.appcontext_popped.send(app, _async_wrapper=app.ensure_sync)
+
+    def _set_current(self) -> None:
+        if self._tokens is None:
+            self._tokens = []
+        self._tokens.append(_current.set(self))
+
+    def _tokens_to_pop(self) -> list[Token[AppContext]]:
+        """The push tokens, once checked that this context may be popped now."""
+        tokens = self._tokens
+        if not tokens:
+            raise RuntimeError(f"{self!r} was popped more often than pushed")
+        if _current.get(None) is not self:
+            raise RuntimeError(
+                f"Popped the wrong context: {self!r} is not the current one"
+                f" ({_current.get(None)!r} is); pop contexts in reverse order."
+            )
+        return tokens
 
     def __enter__(self) -> AppContext:
         self.push()
@@ -325,9 +333,7 @@ class RequestContext(AppContext):
     def push(self) -> None:
         """Make this the current context; it shares ``g`` with an app context of
         the same app if one is active."""
-        if self._tokens is None:
-            self._tokens = []
-        self._tokens.append(_current.set(self))
+        self._set_current()
         if signals is not None and self.app_ctx is self:
             app = self.app
             signals.appcontext_pushed.send(app, _async_wrapper=app.ensure_sync)
@@ -335,14 +341,7 @@ class RequestContext(AppContext):
     def pop(self, exc: BaseException | None = _UNSET) -> None:
         """Undo the last :meth:`push`; the last one ends the request
         (``teardown_request``, then ``teardown_appcontext`` if it owns ``g``)."""
-        tokens = self._tokens
-        if not tokens:
-            raise RuntimeError(f"{self!r} was popped more often than pushed")
-        if _current.get(None) is not self:
-            raise RuntimeError(
-                f"Popped the wrong context: {self!r} is not the current one"
-                f" ({_current.get(None)!r} is); pop contexts in reverse order."
-            )
+        tokens = self._tokens_to_pop()
         if exc is _UNSET:
             exc = sys.exc_info()[1]
         try:

@@ -235,8 +235,9 @@ class Scaffold:
 
     # Hooks: replaced by function name, so re-running a cell replaces.
 
-    def _add_hook(self, kind: str, f: F) -> F:
-        self.hooks.add(kind, f)
+    def _add_hook(self, kind: str, f: F, hooks: Hooks | None = None) -> F:
+        """File ``f`` as a ``kind`` hook in ``hooks`` (default: :attr:`hooks`)."""
+        (self.hooks if hooks is None else hooks).add(kind, f)
         self._registered("hook", f.__name__)
         return f
 
@@ -284,7 +285,12 @@ class Scaffold:
         self, code_or_exception: ErrorKey, f: Callable[[Any], Any]
     ) -> None:
         """Plain-call form of :meth:`errorhandler`."""
-        code, cls = self.hooks.add_error_handler(code_or_exception, f)
+        self._add_error_handler(code_or_exception, f, self.hooks)
+
+    def _add_error_handler(
+        self, code_or_exception: ErrorKey, f: Callable[[Any], Any], hooks: Hooks
+    ) -> None:
+        code, cls = hooks.add_error_handler(code_or_exception, f)
         self._registered("errorhandler", str(code or cls.__name__))
 
     def remove_error_handler(self, code_or_exception: ErrorKey) -> None:

@@ -1,11 +1,12 @@
-"""Fixtures shared by every test: a fresh app, its test client, and a browser."""
+"""Fixtures shared by every test: a fresh app, its test client, a browser and a
+page in it."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from werkzeug.test import Client
@@ -13,7 +14,7 @@ from werkzeug.test import Client
 from protoweb import App
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, Page
 
 #: Debian's Chromium; ``playwright install`` is never needed.
 CHROMIUM = os.environ.get("PROTOWEB_CHROMIUM", "/usr/bin/chromium")
@@ -63,3 +64,21 @@ def browser() -> Iterator[Browser]:
             yield chromium
         finally:
             chromium.close()
+
+
+@pytest.fixture
+def browser_context_args() -> dict[str, Any]:
+    """Options of the browser context :func:`page` opens (override it to change,
+    e.g., the viewport)."""
+    return {}
+
+
+@pytest.fixture
+def page(browser: Browser, browser_context_args: dict[str, Any]) -> Iterator[Page]:
+    """A page in a fresh browser context of its own, closed after the test."""
+    context = browser.new_context(**browser_context_args)
+    opened = context.new_page()
+    try:
+        yield opened
+    finally:
+        context.close()

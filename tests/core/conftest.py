@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-from .flask_twin import fw as fw
+from .twins import fw as fw

@@ -23,8 +23,7 @@ from protoweb.cli import (
     cli,
     with_appcontext,
 )
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.commands import protoweb_environment, run_protoweb
 
 
 @pytest.fixture(autouse=True)
@@ -41,20 +40,6 @@ def write(folder: Path, name: str, source: str) -> None:
     path = folder / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(source))
-
-
-def protoweb_command(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    env.pop("PROTOWEB_APP", None)
-    env.pop("FLASK_APP", None)
-    return subprocess.run(
-        [sys.executable, "-m", "protoweb", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 FLASKR = """
@@ -81,22 +66,22 @@ FLASKR = """
 
 def test_an_app_cli_command_runs_from_the_shell(tmp_path):
     write(tmp_path, "flaskr/__init__.py", FLASKR)
-    result = protoweb_command("--app", "flaskr", "init-db", "--drop", cwd=tmp_path)
+    result = run_protoweb("--app", "flaskr", "init-db", "--drop", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines == ["Initialized flaskr.sqlite drop=True", "http://localhost/"]
-    listed = protoweb_command("--app", "flaskr", "--help", cwd=tmp_path).stdout
+    listed = run_protoweb("--app", "flaskr", "--help", cwd=tmp_path).stdout
     assert "init-db" in listed and "serve" in listed and "repl" in listed
 
 
 def test_an_unknown_command_and_a_missing_app_say_so(tmp_path):
     write(tmp_path, "flaskr/__init__.py", FLASKR)
-    result = protoweb_command("--app", "flaskr", "nope", cwd=tmp_path)
+    result = run_protoweb("--app", "flaskr", "nope", cwd=tmp_path)
     assert result.returncode == 2 and "No such command 'nope'" in result.stderr
-    result = protoweb_command("init-db", cwd=tmp_path)
+    result = run_protoweb("init-db", cwd=tmp_path)
     assert result.returncode == 2
     assert "Could not locate a protoweb application" in result.stderr
-    result = protoweb_command("--app", "nosuchmodule", "init-db", cwd=tmp_path)
+    result = run_protoweb("--app", "nosuchmodule", "init-db", cwd=tmp_path)
     assert "Could not import 'nosuchmodule'" in result.stderr
 
 
@@ -108,8 +93,7 @@ def test_import_protoweb_imports_neither_click_nor_blinker():
         "app.cli\n"
         "assert 'click' in sys.modules\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    subprocess.run([sys.executable, "-c", code], check=True, env=env)
+    subprocess.run([sys.executable, "-c", code], check=True, env=protoweb_environment())
 
 
 def make_route_apps(root: Path) -> tuple[App, flask.Flask]:
@@ -204,10 +188,10 @@ def test_debug_option_sets_the_app_debug(tmp_path, monkeypatch):
 
 
 def test_version_and_help_without_an_app(tmp_path):
-    assert protoweb_command("--version", cwd=tmp_path).stdout == (
+    assert run_protoweb("--version", cwd=tmp_path).stdout == (
         f"protoweb {protoweb.__version__}\n"
     )
-    helped = protoweb_command("--help", cwd=tmp_path)
+    helped = run_protoweb("--help", cwd=tmp_path)
     assert helped.returncode == 0 and helped.stderr == ""
     for name in ("serve", "run", "shell", "routes", "repl", "export"):
         assert f"  {name} " in helped.stdout
@@ -244,16 +228,12 @@ def test_shell_runs_python_in_the_app_context(tmp_path):
             return {"answer": 42}
         """,
     )
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    env.pop("PYTHONSTARTUP", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "protoweb", "--app", "blogsite:app", "shell"],
+    result = run_protoweb(
+        "--app",
+        "blogsite:app",
+        "shell",
         input="print(app.name, answer, g is not None)\n",
         cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert "blogsite 42 True" in result.stdout
@@ -274,12 +254,11 @@ def test_run_serves_with_flasks_options(tmp_path):
         """,
     )
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
     command = [sys.executable, "-m", "protoweb", "--app", "runsite", "run"]
     process = subprocess.Popen(
         [*command, "--debug", "-p", str(port), "--without-threads", "--no-reload"],
         cwd=tmp_path,
-        env=env,
+        env=protoweb_environment(),
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -343,19 +322,11 @@ def test_separated_paths_and_cert_types(tmp_path):
 def test_env_files_need_python_dotenv(tmp_path):
     (tmp_path / ".env").write_text("GREETING=hi\n")
     write(tmp_path, "app.py", "from protoweb import App\napp = App('envapp')\n")
-    result = protoweb_command("routes", cwd=tmp_path)
+    result = run_protoweb("routes", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Install python-dotenv to use them" in result.stderr
-    result = protoweb_command("-e", ".env", "routes", cwd=tmp_path)
+    result = run_protoweb("-e", ".env", "routes", cwd=tmp_path)
     assert result.returncode == 2
     assert "python-dotenv must be installed to load an env file" in result.stderr
-    env = {**os.environ, "FLASK_SKIP_DOTENV": "1", "PYTHONPATH": str(REPO)}
-    quiet = subprocess.run(
-        [sys.executable, "-m", "protoweb", "routes"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    quiet = run_protoweb("routes", cwd=tmp_path, FLASK_SKIP_DOTENV="1")
     assert "python-dotenv" not in quiet.stderr

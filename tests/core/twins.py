@@ -1,25 +1,33 @@
-"""Run one scenario on real Flask and on protoweb, to compare what they do.
+"""Run one scenario on protoweb and on real Flask, to compare what each does.
 
-A scenario is a function of the framework module (``flask`` or ``protoweb``; both
-have ``Flask``, ``Blueprint``, ``request``, ``url_for``, ...) that returns plain
-data: :func:`same` runs it on both and checks the results are equal.
+Two ways, for two kinds of test:
+
+- :func:`same` runs a scenario (a function of the framework module, ``protoweb``
+  or ``flask``; both have ``Flask``, ``Blueprint``, ``request``, ``url_for``, ...)
+  on both and checks the plain data it returns is equal;
+- a test that takes the ``fw`` fixture runs twice, with ``fw`` wrapping
+  ``protoweb``, then ``flask``; the assertions are the same for both.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import flask
+import pytest
 
 import protoweb
 
-FRAMEWORKS: dict[str, ModuleType] = {"flask": flask, "protoweb": protoweb}
+FRAMEWORKS: dict[str, ModuleType] = {"protoweb": protoweb, "flask": flask}
 
 
 def same(scenario: Callable[[ModuleType], Any]) -> Any:
-    """``scenario(flask)`` and ``scenario(protoweb)``, checked equal; the result."""
+    """``scenario(protoweb)`` and ``scenario(flask)``, checked equal; the result."""
     results = {name: scenario(module) for name, module in FRAMEWORKS.items()}
     assert results["protoweb"] == results["flask"], results
     return results["protoweb"]
@@ -32,3 +40,31 @@ def answers(client: Any, *paths: str, method: str = "get") -> list[tuple[int, st
         response = getattr(client, method)(path)
         out.append((response.status_code, response.get_data(as_text=True)))
     return out
+
+
+@dataclass
+class Framework:
+    """One of the two frameworks: its package and a few submodules."""
+
+    name: str
+    package: ModuleType
+
+    def app(self, root: Path, **config: Any) -> Any:
+        """A fresh app rooted in ``root`` (protoweb.App or flask.Flask)."""
+        cls = self.package.App if self.name == "protoweb" else self.package.Flask
+        app = cls(f"twin_{self.name}", root_path=str(root))
+        app.config.update(config)
+        return app
+
+    def sub(self, name: str) -> ModuleType:
+        """``flask.<name>`` or ``protoweb.<name>``."""
+        return importlib.import_module(f"{self.name}.{name}")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.package, name)
+
+
+@pytest.fixture(params=list(FRAMEWORKS))
+def fw(request: pytest.FixtureRequest) -> Framework:
+    """protoweb, then Flask."""
+    return Framework(request.param, FRAMEWORKS[request.param])

@@ -7,34 +7,16 @@ make files beside it), exported from a shell, and its exported tests are run.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.commands import run_protoweb
+
 from .conftest import REPO, fresh_python
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
-
-
-def protoweb(*arguments: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    environment = dict(os.environ)
-    environment["PYTHONPATH"] = os.pathsep.join(
-        [str(REPO), environment.get("PYTHONPATH", "")]
-    ).rstrip(os.pathsep)
-    for name in ("PROTOWEB_PORT", "PROTOWEB_PUBLIC_URL", "JUPYTERHUB_SERVICE_PREFIX"):
-        environment.pop(name, None)
-    return subprocess.run(
-        [sys.executable, "-m", "protoweb", *arguments],
-        cwd=cwd,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.stem)
@@ -43,7 +25,7 @@ def test_every_notebook_exports_and_its_tests_pass(
 ) -> None:
     copy = tmp_path / notebook.name
     shutil.copy(notebook, copy)
-    completed = protoweb("export", str(copy), "exported", cwd=tmp_path)
+    completed = run_protoweb("export", str(copy), "exported", cwd=tmp_path)
     assert completed.returncode == 0, completed.stderr
     assert "passed in a fresh Python" in completed.stdout
     folder = tmp_path / "exported"
@@ -74,7 +56,7 @@ def test_a_failing_cell_stops_the_export_naming_it(tmp_path: Path) -> None:
         ],  # fmt: skip
     }
     (tmp_path / "broken.ipynb").write_text(json.dumps(notebook))
-    completed = protoweb("export", "broken.ipynb", "out", cwd=tmp_path)
+    completed = run_protoweb("export", "broken.ipynb", "out", cwd=tmp_path)
     assert completed.returncode == 1
     assert "code cell 3 of broken.ipynb failed" in completed.stderr
     assert "ZeroDivisionError" in completed.stderr
@@ -85,10 +67,10 @@ def test_a_non_empty_folder_needs_force(tmp_path: Path) -> None:
     shutil.copy(REPO / "notebooks" / "quickstart.ipynb", tmp_path / "q.ipynb")
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "keep.txt").write_text("mine")
-    completed = protoweb("export", "q.ipynb", "out", cwd=tmp_path)
+    completed = run_protoweb("export", "q.ipynb", "out", cwd=tmp_path)
     assert completed.returncode == 1 and "--force" in completed.stderr
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["keep.txt"]
-    completed = protoweb(
+    completed = run_protoweb(
         "export", "q.ipynb", "out", "--force", "--target", "flask", cwd=tmp_path
     )
     assert completed.returncode == 0, completed.stderr

@@ -6,35 +6,14 @@ update after any cell runs"). A real kernel, a real Chromium.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from playwright.sync_api import Page
 
-import pytest
-from playwright.sync_api import Browser, Page
-
-from .conftest import Kernel, http, server_url, start_kernel
+from .conftest import Kernel, http, server_url
 
 HOOKS = (
     "sum(type(cb).__name__ == 'ErrorPageRefresh'"
     " for cb in get_ipython().events.callbacks['post_run_cell'])"
 )
-
-
-@pytest.fixture(scope="module")
-def kernel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Kernel]:
-    started = start_kernel(tmp_path_factory)
-    started.run("%load_ext protoweb")
-    yield started
-    started.shutdown()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    opened = context.new_page()
-    try:
-        yield opened
-    finally:
-        context.close()
 
 
 def test_an_error_page_recovers_when_only_the_helper_cell_is_rerun(

@@ -8,25 +8,13 @@ install``. A missing chromium fails these tests rather than skipping them.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
 from protoweb import App, LiveServer
 
 WITHIN_SECONDS = 2.0
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    opened = context.new_page()
-    try:
-        yield opened
-    finally:
-        context.close()
 
 
 def site() -> App:

@@ -72,6 +72,12 @@ class EventStream:
     def close(self) -> None:
         self.connection.close()
 
+    def __enter__(self) -> EventStream:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
 
 def served_page(body: bytes) -> tuple[str, str]:
     """The page id and version a served page's script carries."""
@@ -154,8 +160,7 @@ def test_the_script_follows_a_proxy_prefix(client: Client) -> None:
 def test_a_change_to_the_pages_route_updates_it(
     app: App, server: LiveServer, client: Client
 ) -> None:
-    stream = open_page(client, "/page", server)
-    try:
+    with open_page(client, "/page", server) as stream:
         started = time.monotonic()
         app.add_url_rule("/page", "page", lambda: "replaced")
         change = stream.next_change()
@@ -163,58 +168,44 @@ def test_a_change_to_the_pages_route_updates_it(
         assert change["action"] == "update"
         assert (change["kind"], change["name"]) == ("route", "page")
         assert change["version"] == server.reload_hub.version
-    finally:
-        stream.close()
 
 
 def test_a_change_to_another_route_leaves_the_page_alone(
     app: App, server: LiveServer, client: Client
 ) -> None:
-    stream = open_page(client, "/page", server)
-    try:
+    with open_page(client, "/page", server) as stream:
         app.add_url_rule("/json", "json_view", lambda: {"ok": False})
         app.add_url_rule("/new", "new", lambda: "new")
         stream.nothing_but_pings()
-    finally:
-        stream.close()
 
 
 def test_a_route_whose_urls_change_updates_every_page(
     app: App, server: LiveServer, client: Client
 ) -> None:
     """Another page may link to it with url_for."""
-    stream = open_page(client, "/page", server)
-    try:
+    with open_page(client, "/page", server) as stream:
         app.add_url_rule("/json-moved", "json_view", lambda: {"ok": True})
         assert stream.next_change()["action"] == "update"
-    finally:
-        stream.close()
 
 
 def test_a_new_route_answering_the_pages_url_updates_it(
     app: App, server: LiveServer, client: Client
 ) -> None:
     app.static_files["doc.html"] = "<!doctype html><html><body>doc</body></html>"
-    stream = open_page(client, "/static/doc.html", server)
-    try:
+    with open_page(client, "/static/doc.html", server) as stream:
         app.add_url_rule("/static/other.html", "other", lambda: "other")
         stream.nothing_but_pings()
         app.add_url_rule("/static/doc.html", "doc", lambda: "shadows the file")
         assert stream.next_change()["action"] == "update"
-    finally:
-        stream.close()
 
 
 def test_a_static_page_updates_when_its_file_changes(
     app: App, server: LiveServer, client: Client
 ) -> None:
     app.static_files["doc.html"] = "<!doctype html><html><body>doc</body></html>"
-    stream = open_page(client, "/static/doc.html", server)
-    try:
+    with open_page(client, "/static/doc.html", server) as stream:
         app.static_files["doc.html"] = "<!doctype html><html><body>v2</body></html>"
         assert stream.next_change()["action"] == "update"
-    finally:
-        stream.close()
 
 
 def test_templates_the_page_rendered_update_it_through_extends_and_include(
@@ -231,16 +222,13 @@ def test_templates_the_page_rendered_update_it_through_extends_and_include(
     app.templates["other.html"] = "<p>other</p>"
     app.add_url_rule("/child", "child", lambda: app.render_template("child.html"))
     app.render_template("child.html")  # cached already: still noted per page
-    stream = open_page(client, "/child", server)
-    try:
+    with open_page(client, "/child", server) as stream:
         app.templates["other.html"] = "<p>other, changed</p>"
         stream.nothing_but_pings()
         for name in ("footer.html", "base.html", "child.html"):
             app.templates[name] = app.templates[name] + " "
             change = stream.next_change()
             assert (change["action"], change["name"]) == ("update", name)
-    finally:
-        stream.close()
 
 
 def test_a_stylesheet_the_page_loaded_restyles_it_and_others_do_not(
@@ -249,8 +237,7 @@ def test_a_stylesheet_the_page_loaded_restyles_it_and_others_do_not(
     app.static_files["site.css"] = "h1 { color: red }"
     app.static_files["other.css"] = "h1 { color: blue }"
     app.static_files["app.js"] = "console.log(1)"
-    stream = open_page(client, "/page", server)
-    try:
+    with open_page(client, "/page", server) as stream:
         referer = {"Referer": f"http://127.0.0.1:{server.port}/page"}
         client.get("/static/site.css", headers=referer)
         client.get("/static/app.js", headers=referer)
@@ -262,15 +249,12 @@ def test_a_stylesheet_the_page_loaded_restyles_it_and_others_do_not(
         assert change["stylesheets"] == ["/static/site.css"]
         app.static_files["app.js"] = "console.log(2)"
         assert stream.next_change()["action"] == "reload"
-    finally:
-        stream.close()
 
 
 def test_following_a_link_is_no_dependency(
     app: App, server: LiveServer, client: Client
 ) -> None:
-    stream = open_page(client, "/page", server)
-    try:
+    with open_page(client, "/page", server) as stream:
         referer = f"http://127.0.0.1:{server.port}/page"
         client.get("/json", headers={"Referer": referer, "Sec-Fetch-Dest": "document"})
         client.request("POST", "/ignore", headers={"Referer": referer})
@@ -280,8 +264,6 @@ def test_following_a_link_is_no_dependency(
         client.get("/json", headers={"Referer": referer, "Sec-Fetch-Dest": "empty"})
         app.add_url_rule("/json", "json_view", lambda: {"ok": True})
         assert stream.next_change()["action"] == "reload"
-    finally:
-        stream.close()
 
 
 def test_a_page_answered_to_a_post_is_not_updated(
@@ -296,42 +278,34 @@ def test_a_page_answered_to_a_post_is_not_updated(
     )
     server.reload_hub.heartbeat = 0.3
     page, since = served_page(client.request("POST", "/posted").body)
-    stream = EventStream(server.port, since, page)
-    try:
+    with EventStream(server.port, since, page) as stream:
         app.templates["page.html"] = "<html><body>changed</body></html>"
         app.before_request(lambda: None)
         stream.nothing_but_pings()
-    finally:
-        stream.close()
 
 
 @pytest.mark.parametrize("change", ["hook", "errorhandler"])
 def test_hooks_and_error_handlers_update_every_page(
     app: App, server: LiveServer, client: Client, change: str
 ) -> None:
-    stream = open_page(client, "/page", server)
-    try:
+    with open_page(client, "/page", server) as stream:
         if change == "hook":
             app.before_request(lambda: None)
         else:
             app.register_error_handler(404, lambda error: ("gone", 404))
         assert stream.next_change()["action"] == "update"
-    finally:
-        stream.close()
 
 
 def test_an_error_page_updates_after_any_cell_and_a_page_does_not(
     server: LiveServer, client: Client
 ) -> None:
-    fine = open_page(client, "/page", server)
-    broken = open_page(client, "/boom", server)
-    try:
+    with (
+        open_page(client, "/page", server) as fine,
+        open_page(client, "/boom", server) as broken,
+    ):
         server.reload_hub.cell_ran()
         assert broken.next_change()["action"] == "update"
         fine.nothing_but_pings()
-    finally:
-        fine.close()
-        broken.close()
 
 
 def test_the_scripts_own_fetch_is_marked_and_keeps_the_page(
@@ -355,8 +329,7 @@ def test_the_scripts_own_fetch_is_no_dependency(
     app: App, server: LiveServer, client: Client
 ) -> None:
     """A page fetching itself to morph sends its own URL as Referer."""
-    stream = open_page(client, "/page", server)
-    try:
+    with open_page(client, "/page", server) as stream:
         live = {
             "X-Protoweb-Live": "update",
             "X-Protoweb-Page": served_page(client.get("/page").body)[0],
@@ -366,8 +339,6 @@ def test_the_scripts_own_fetch_is_no_dependency(
             client.get("/page", headers=live)
             app.add_url_rule("/page", "page", lambda: "replaced")
             assert stream.next_change()["action"] == "update"
-    finally:
-        stream.close()
 
 
 def test_a_page_served_before_a_change_gets_it_on_connecting(
@@ -377,31 +348,22 @@ def test_a_page_served_before_a_change_gets_it_on_connecting(
     page, since = served_page(client.get("/page").body)
     app.add_url_rule("/other", "other", lambda: "unrelated")
     app.templates["page.html"] = "<html><body>changed</body></html>"
-    stream = EventStream(server.port, since, page)
-    try:
+    with EventStream(server.port, since, page) as stream:
         change = stream.next_change()
         assert (change["action"], change["name"]) == ("update", "page.html")
-    finally:
-        stream.close()
 
 
 def test_a_page_from_another_server_reloads_on_connecting(server: LiveServer) -> None:
-    stream = EventStream(server.port, "deadbeef.0")
-    try:
+    with EventStream(server.port, "deadbeef.0") as stream:
         assert stream.next_change()["action"] == "reload"
-    finally:
-        stream.close()
 
 
 def test_a_page_the_server_forgot_reloads_on_any_change(
     app: App, server: LiveServer
 ) -> None:
-    stream = EventStream(server.port, server.reload_hub.version, "no-such-page")
-    try:
+    with EventStream(server.port, server.reload_hub.version, "no-such-page") as stream:
         app.add_url_rule("/other", "other", lambda: "x")
         assert stream.next_change()["action"] == "reload"
-    finally:
-        stream.close()
 
 
 def test_idle_streams_get_heartbeats_and_closed_pages_are_let_go(

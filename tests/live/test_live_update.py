@@ -6,11 +6,10 @@ chromium through playwright; a missing chromium fails these tests.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
 from protoweb import App, LiveServer
 from protoweb.devtools.recording import LIVE_UPDATE
@@ -20,13 +19,9 @@ FILLER = "".join(f"<p>paragraph {n}</p>" for n in range(120))
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 800, "height": 600})
-    opened = context.new_page()
-    try:
-        yield opened
-    finally:
-        context.close()
+def browser_context_args() -> dict[str, Any]:
+    """The page's viewport: 800 by 600."""
+    return {"viewport": {"width": 800, "height": 600}}
 
 
 def guestbook() -> App:
