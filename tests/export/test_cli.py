@@ -84,7 +84,9 @@ def test_dir_is_relative_to_the_working_directory_not_the_notebook(
     """As the docs run it: ``protoweb export notebooks/shop.ipynb shop; cd shop``."""
     (tmp_path / "notebooks").mkdir()
     shutil.copy(REPO / "notebooks" / "quickstart.ipynb", tmp_path / "notebooks")
-    completed = protoweb("export", "notebooks/quickstart.ipynb", "shop", cwd=tmp_path)
+    completed = run_protoweb(
+        "export", "notebooks/quickstart.ipynb", "shop", cwd=tmp_path
+    )
     assert completed.returncode == 0, completed.stderr
     assert f"to {tmp_path / 'shop'} in" in completed.stdout
     assert (tmp_path / "shop" / "shop" / "app.py").is_file()
