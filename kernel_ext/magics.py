@@ -18,6 +18,8 @@ from IPython.core.magic import (
 )
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
+from protoweb import TemplateSyntaxError
+
 from .compiler import CellCompileError
 from .rules import RouteLineError, parse_route_words
 from .verb_table import help_text, run_line
@@ -126,7 +128,11 @@ class ProtowebMagics(Magics):
         existed = args.name in self.bench.app.templates
         try:
             self.bench.define_template(args.name, cell)
-        except ValueError as error:  # a TemplateSyntaxError, or a name outside
+        except TemplateSyntaxError as error:
+            raise UsageError(
+                f"%%template: {error.message}{_source_line(cell, error.lineno)}"
+            ) from None
+        except ValueError as error:  # a name outside the templates folder
             raise UsageError(f"%%template: {error}") from None
         print(f"{'~' if existed else '+'}template {args.name}")
 
@@ -149,3 +155,11 @@ class ProtowebMagics(Magics):
     def protoweb(self, line: str) -> Any:
         """Replaced by the verb table's help when the magics are built."""
         return run_line(self.bench, line)
+
+
+def _source_line(text: str, lineno: int | None) -> str:
+    """Line ``lineno`` of a cell body, indented on a line of its own ("" if none)."""
+    lines = text.splitlines()
+    if lineno is None or not 0 < lineno <= len(lines) or not lines[lineno - 1].strip():
+        return ""
+    return f"\n    {lines[lineno - 1].strip()}"

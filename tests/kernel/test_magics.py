@@ -171,7 +171,11 @@ def test_broken_template_is_refused_and_the_old_one_stays(
     result = kernel.execute("%%template keep.html\n{% if %}", cell_id="keep")
     assert result.status == "error"
     assert "UsageError" in result.stderr and "keep.html" in result.stderr
-    assert "line 1" in result.stderr
+    assert (
+        "%%template: template 'keep.html', line 1: Expected an expression,"
+        " got 'end of statement block'\n    {% if %}\n"
+    ) in result.stderr
+    assert 'File "keep.html"' not in result.stderr
     assert http(f"{url}/keep").body == "kept 2"
 
 
