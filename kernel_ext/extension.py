@@ -79,6 +79,8 @@ class Extension:
         self._pre_run_cell = self.bench.runs.pre_run_cell
         self._post_run_cell = self.bench.runs.post_run_cell
         self._show_cell_line = self.show_cell_line
+        self._check_app_name = self.check_app_name
+        self._replaced_app_id: int | None = None
         self._app_changed = self.bench.runs.app_changed
         self._refresh_error_pages = ErrorPageRefresh(self.bench)
         self._record_added = self.panel.record_added
@@ -120,6 +122,7 @@ class Extension:
         shell.events.register("pre_run_cell", self._pre_run_cell)
         shell.events.register("post_run_cell", self._post_run_cell)
         shell.events.register("post_run_cell", self._show_cell_line)
+        shell.events.register("post_run_cell", self._check_app_name)
         shell.events.register("post_run_cell", self._refresh_error_pages)
         bench.app.add_change_listener(self._app_changed)
         bench.updated.add(self._on_update)
@@ -146,6 +149,7 @@ class Extension:
         _unregister_event(shell, "pre_run_cell", self._pre_run_cell)
         _unregister_event(shell, "post_run_cell", self._post_run_cell)
         _unregister_event(shell, "post_run_cell", self._show_cell_line)
+        _unregister_event(shell, "post_run_cell", self._check_app_name)
         _unregister_event(shell, "post_run_cell", self._refresh_error_pages)
         bench.app.remove_change_listener(self._app_changed)
         bench.updated.remove(self._on_update)
@@ -180,6 +184,23 @@ class Extension:
         defines_routes = any(kind in ROUTE_KINDS for kind, _ in run.defined)
         if success and defines_routes and run.cell_id is not None:
             self.panel.show_cell_line(run.cell_id)
+
+    def check_app_name(self, result: Any = None) -> None:
+        """IPython event: say so, once, when a cell binds ``app`` to another App
+        (``app = Flask(__name__)`` pasted from a Flask app), whose routes the live
+        server does not serve."""
+        current = self.shell.user_ns.get("app")
+        if current is self.bench.app or not isinstance(current, App):
+            self._replaced_app_id = None
+            return
+        if id(current) == self._replaced_app_id:
+            return
+        self._replaced_app_id = id(current)
+        print(
+            "warning: 'app' is now a new App; protoweb serves the one %load_ext"
+            " made, so the new app's routes are not live. Run %reload_ext protoweb"
+            " to serve the new app instead (or keep using the app %load_ext made)."
+        )
 
     def _updated(self) -> None:
         self._subscribe_log()

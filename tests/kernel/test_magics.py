@@ -300,6 +300,18 @@ def test_route_cell_notes_a_body_that_can_only_return_none(kernel: Kernel) -> No
         assert note not in result.stdout, body
 
 
+def test_a_cell_that_makes_a_new_app_is_told_it_is_not_served(kernel: Kernel) -> None:
+    kernel.run("served_app = app")
+    pasted = kernel.run(
+        "from protoweb import Flask\napp = Flask(__name__)\n"
+        "@app.route('/pasted')\ndef pasted():\n    return 'p'"
+    ).stdout
+    assert "warning: 'app' is now a new App" in pasted
+    assert "%reload_ext protoweb" in pasted
+    assert "warning" not in kernel.run("x_after_paste = 1").stdout  # said once
+    assert "warning" not in kernel.run("app = served_app").stdout
+
+
 def test_request_verb_shows_status_headers_blank_line_and_json(
     kernel: Kernel,
 ) -> None:
