@@ -6,12 +6,11 @@ notebook side lives in :mod:`kernel_ext` and is loaded by ``%load_ext protoweb``
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import json as json
 from .app import App as App
 from .app import Flask as Flask
-from .blueprints import Blueprint as Blueprint
 from .config import Config as Config
 from .context import current_app as current_app
 from .context import g as g
@@ -29,10 +28,7 @@ from .json import jsonify as jsonify
 from .responses import abort as abort
 from .responses import make_response as make_response
 from .responses import redirect as redirect
-from .serving import LiveServer as LiveServer
-from .serving import PortInUseError as PortInUseError
 from .streaming import stream_with_context as stream_with_context
-from .templating import TemplateSyntaxError as TemplateSyntaxError
 from .templating import get_template_attribute as get_template_attribute
 from .templating import render_template as render_template
 from .templating import render_template_string as render_template_string
@@ -59,6 +55,21 @@ _SIGNALS = frozenset(
     }
 )
 
+#: Names whose modules load on first use: an app answering requests needs neither
+#: the live server nor (until it renders) Jinja2, nor blueprints until it has one.
+_LAZY = {
+    "Blueprint": "protoweb.blueprints",
+    "LiveServer": "protoweb.serving",
+    "PortInUseError": "protoweb.serving",
+    "TemplateSyntaxError": "protoweb.jinja_environment",
+}
+
+if TYPE_CHECKING:
+    from .blueprints import Blueprint as Blueprint
+    from .jinja_environment import TemplateSyntaxError as TemplateSyntaxError
+    from .serving import LiveServer as LiveServer
+    from .serving import PortInUseError as PortInUseError
+
 __version__ = "0.1.0"
 
 
@@ -67,6 +78,10 @@ def __getattr__(name: str) -> Any:
         from . import signals
 
         return getattr(signals, name)
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'protoweb' has no attribute {name!r}")
 
 

@@ -31,12 +31,10 @@ from werkzeug.wrappers import Response as _WerkzeugResponse
 from . import context as _context
 from .app_templates import TemplateMethods
 from .asyncio_bridge import async_to_sync, ensure_sync
-from .blueprints import Blueprint
 from .config import DEFAULT_CONFIG, Config, ConfigAttribute, as_timedelta
 from .context import AppContext, AppCtxGlobals, RequestContext, _current
 from .environ_keys import ENVIRON_ENDPOINT, ENVIRON_EXCEPTION
 from .hooks import PlanBook
-from .jinja_environment import Environment
 from .json.provider import DefaultJSONProvider, JSONProvider
 from .listeners import Listeners
 from .registry import Registry, ViewFunctions, merge
@@ -54,13 +52,14 @@ from .routing import (
 from .scaffold import Scaffold, endpoint_from_view
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .static import StaticStore, serve_static
-from .templating import TemplateStore, create_environment
+from .templating import TemplateStore
 from .trusted_hosts import check_trusted_host
 from .wrappers import Request, Response
 
 if TYPE_CHECKING:
-    from jinja2 import BaseLoader
+    from jinja2 import BaseLoader, Environment
 
+    from .blueprints import Blueprint
     from .cli import AppGroup
     from .serving import LiveServer
     from .testing import TestClient
@@ -71,6 +70,19 @@ ChangeListener = Callable[[str, str], None]
 #: View errors are logged here (the notebook quiets this logger while it shows
 #: errors itself); ``app.logger`` is Flask's, for the app's own messages.
 logger = logging.getLogger("protoweb.app")
+
+
+class _ImportedOnUse:
+    """A class attribute naming a class that is imported when first read."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module = module
+        self.name = name
+
+    def __get__(self, instance: object, owner: type) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(self.module), self.name)
 
 
 class App(RequestSteps, TemplateMethods, Scaffold):
@@ -116,8 +128,9 @@ class App(RequestSteps, TemplateMethods, Scaffold):
     aborter_class = Aborter
     #: Options for the Jinja environment, read when it is made.
     jinja_options: dict[str, Any] = {}
-    #: The class of :attr:`jinja_env`.
-    jinja_environment = Environment
+    #: The class of :attr:`jinja_env` (:class:`protoweb.jinja_environment.Environment`,
+    #: imported when first asked for, as Jinja2 itself is).
+    jinja_environment: Any = _ImportedOnUse("protoweb.jinja_environment", "Environment")
 
     #: The class of ``g`` (Flask's ``_AppCtxGlobals``).
     app_ctx_globals_class = AppCtxGlobals
@@ -169,9 +182,7 @@ class App(RequestSteps, TemplateMethods, Scaffold):
             self, host_matching=host_matching, strict_slashes=True, merge_slashes=True
         )
         self.view_functions = ViewFunctions(self)
-        self.jinja_env = create_environment(self)
-        self.templates = TemplateStore(self.jinja_env, self._template_changed)
-        self.jinja_env.loader = self.create_global_jinja_loader()
+        self.templates = TemplateStore(lambda: self.jinja_env, self._template_changed)
         self.static_files = StaticStore(self._static_changed)
         self._appcontext_teardowns: dict[str, Callable[..., Any]] = {}
         self._table = RouteTable(
@@ -190,6 +201,14 @@ class App(RequestSteps, TemplateMethods, Scaffold):
                 self.send_static_file,
                 host=static_host,
             )
+
+    @cached_property
+    def jinja_env(self) -> Environment:
+        """The app's Jinja2 environment, made on first use (so an app that renders
+        nothing never loads Jinja2), with the app's loader."""
+        environment = self.create_jinja_environment()
+        environment.loader = self.create_global_jinja_loader()
+        return environment
 
     def __repr__(self) -> str:
         return f"<App {self.name!r}: {len(self._table)} routes>"

@@ -8,12 +8,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from .context import _current
-from .templating import AppLoader, autoescape, create_environment
+from .templating import autoescape
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
     from .app import App
+    from .jinja_environment import AppLoader
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -83,6 +84,8 @@ class TemplateMethods:
     def create_global_jinja_loader(self) -> AppLoader:
         """The Jinja loader of the app: ``app.templates``, its folder, then its
         blueprints' folders."""
+        from .jinja_environment import AppLoader
+
         return AppLoader(cast("App", self))
 
     def select_jinja_autoescape(self, filename: str | None) -> bool:
@@ -92,6 +95,8 @@ class TemplateMethods:
 
     def create_jinja_environment(self) -> Environment:
         """A new Jinja environment for this app (``jinja_options`` applied)."""
+        from .jinja_environment import create_environment
+
         return create_environment(cast("App", self))
 
     def update_template_context(self, context: dict[str, Any]) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextvars
 import functools
-import inspect
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -28,6 +27,8 @@ T = TypeVar("T")
 
 def ensure_sync(func: Callable[..., Any]) -> Callable[..., Any]:
     """``func`` itself if it is synchronous, else :func:`async_to_sync` of it."""
+    import inspect  # at registration only: not worth its import time up front
+
     if inspect.iscoroutinefunction(func) or inspect.isasyncgenfunction(func):
         return async_to_sync(func)
     return func
@@ -39,6 +40,8 @@ def async_to_sync(func: Callable[..., Any]) -> Callable[..., Any]:
     An async generator (from an ``async def`` with ``yield``, or returned by a
     coroutine) comes back as a plain iterator, so it streams like a generator.
     """
+    import inspect
+
     if inspect.isasyncgenfunction(func):
 
         def stream(*args: Any, **kwargs: Any) -> Iterator[Any]:

@@ -12,11 +12,19 @@ notebook cell) is seen by templates already loaded, as with Jinja2's ChainMap.
 
 from __future__ import annotations
 
+import os
 import weakref
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
+from jinja2 import BaseLoader, FileSystemLoader, TemplateNotFound
+from jinja2 import TemplateSyntaxError as _JinjaSyntaxError
+
+from .templating import autoescape
+
+if TYPE_CHECKING:
+    from .app import App
 
 
 class TemplateGlobals(dict[str, Any]):
@@ -133,3 +141,85 @@ class Environment(jinja2.Environment):
 
         registry[key] = weakref.ref(template_globals, forget)
         return template_globals
+
+
+class TemplateSyntaxError(_JinjaSyntaxError, ValueError):
+    """A template was refused because it does not parse."""
+
+
+class AppLoader(BaseLoader):
+    """Looks in ``app.templates``, then the app's template folder, then the
+    template folders of its blueprints (in registration order), as Flask."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.store = app.templates
+        folder = app.template_folder
+        self.folder = (
+            FileSystemLoader(os.path.join(app.root_path, folder))
+            if folder is not None
+            else None
+        )
+
+    def _loaders(self) -> list[BaseLoader]:
+        own: list[BaseLoader] = [self.folder] if self.folder is not None else []
+        return [*own, *self.app.blueprint_template_loaders]
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        sources = self.store._sources
+        source = sources.get(template)
+        if source is not None:
+            return source, None, lambda: sources.get(template) is source
+        for loader in self._loaders():
+            try:
+                text, filename, on_disk = loader.get_source(environment, template)
+            except TemplateNotFound:
+                continue
+
+            def uptodate(on_disk: Callable[[], bool] | None = on_disk) -> bool:
+                return template not in sources and (on_disk is None or on_disk())
+
+            return text, filename, uptodate
+        where = (
+            os.path.join(self.folder.searchpath[0], "")
+            if self.folder is not None
+            else "no template folder"
+        )
+        raise TemplateNotFound(
+            template,
+            f"template {template!r} is neither in app.templates nor in {where}",
+        )
+
+    def list_templates(self) -> list[str]:
+        names = set(self.store._sources)
+        for loader in self._loaders():
+            try:
+                names.update(loader.list_templates())
+            except (TypeError, OSError):
+                continue
+        return sorted(names)
+
+
+#: Flask's name for the app's loader.
+DispatchingJinjaLoader = AppLoader
+
+
+def create_environment(app: App) -> Environment:
+    """The app's Jinja2 environment, with Flask's template globals."""
+    from .context import g, request, session
+    from .helpers import get_flashed_messages
+    from .urls import url_for
+
+    options = {"autoescape": autoescape, "auto_reload": True, **app.jinja_options}
+    environment = app.jinja_environment(**options)
+    environment.globals.update(
+        url_for=url_for,
+        get_flashed_messages=get_flashed_messages,
+        request=request,
+        g=g,
+        session=session,
+        config=app.config,
+    )
+    return environment

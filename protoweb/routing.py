@@ -11,7 +11,6 @@ keeps the matcher and only rewires the endpoints.
 
 from __future__ import annotations
 
-import inspect
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -20,10 +19,10 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, MapAdapter, Rule, RuleFactory
 
 from .hooks import EMPTY_PLAN, Plan
-from .matching import FastMatcher
 
 if TYPE_CHECKING:
     from .app import App
+    from .matching import FastMatcher
 
 ViewFunc = Callable[..., Any]
 NO_ARGS: Mapping[str, Any] = {}
@@ -137,6 +136,8 @@ def blueprint_of(endpoint: str | None) -> str | None:
 def _takes_request(view: ViewFunc | None) -> bool:
     if view is None:
         return False
+    import inspect  # at registration only: not worth its import time up front
+
     try:
         return "request" in inspect.signature(view).parameters
     except (TypeError, ValueError):
@@ -384,6 +385,8 @@ class RouteTable:
         """
         fast = self._fast
         if fast is False:
+            from .matching import FastMatcher
+
             fast = self._fast = FastMatcher.build(self.map)
         return fast  # type: ignore[return-value]
 

@@ -15,11 +15,10 @@ from datetime import timedelta
 from types import MappingProxyType
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
-from jinja2 import FileSystemLoader
-
 from .hooks import ErrorKey, Hooks
 
 if TYPE_CHECKING:
+    from jinja2 import FileSystemLoader
     from werkzeug.wrappers import Response
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -120,6 +119,8 @@ class Scaffold:
         """A loader for ``template_folder``, or ``None`` without one."""
         if self.template_folder is None:
             return None
+        from jinja2 import FileSystemLoader
+
         return FileSystemLoader(os.path.join(self.root_path, self.template_folder))
 
     def get_send_file_max_age(self, filename: str | None) -> int | None:

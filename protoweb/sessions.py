@@ -17,13 +17,13 @@ from collections.abc import Mapping, MutableMapping
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.datastructures import CallbackDict
 
 from .config import as_timedelta
 from .json.tag import TaggedJSONSerializer
 
 if TYPE_CHECKING:
+    from itsdangerous import URLSafeTimedSerializer
     from werkzeug.wrappers import Response
 
     from .wrappers import Request
@@ -176,6 +176,8 @@ class SecureCookieSessionInterface(SessionInterface):
         secret = app.config.get("SECRET_KEY")
         if not secret:
             return None
+        from itsdangerous import URLSafeTimedSerializer
+
         keys = [*(app.config.get("SECRET_KEY_FALLBACKS") or ()), secret]
         return URLSafeTimedSerializer(
             keys,
@@ -196,6 +198,8 @@ class SecureCookieSessionInterface(SessionInterface):
         cookie = request.cookies.get(self.get_cookie_name(app))
         if not cookie:
             return self.session_class()
+        from itsdangerous import BadSignature
+
         max_age = int(permanent_session_lifetime(app).total_seconds())
         try:
             return self.session_class(serializer.loads(cookie, max_age=max_age))

@@ -7,24 +7,41 @@ replaced template is used by the very next render.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator, MutableMapping
 from typing import TYPE_CHECKING, Any
-
-from jinja2 import (
-    BaseLoader,
-    Environment,
-    FileSystemLoader,
-    Template,
-    TemplateNotFound,
-)
-from jinja2 import TemplateSyntaxError as _JinjaSyntaxError
 
 from . import context as _context
 from .file_names import check_relative_name
 
 if TYPE_CHECKING:
+    import jinja2
+    from jinja2 import Template
+
     from .app import App
+    from .jinja_environment import AppLoader as AppLoader
+    from .jinja_environment import DispatchingJinjaLoader as DispatchingJinjaLoader
+    from .jinja_environment import Environment as Environment
+    from .jinja_environment import TemplateSyntaxError as TemplateSyntaxError
+    from .jinja_environment import create_environment as create_environment
+
+#: Names that live with Jinja2 (imported on first use, so ``import protoweb``
+#: does not load Jinja2 for an app that renders nothing).
+_JINJA_NAMES = (
+    "AppLoader",
+    "Environment",
+    "DispatchingJinjaLoader",
+    "TemplateSyntaxError",
+    "create_environment",
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _JINJA_NAMES:
+        from . import jinja_environment
+
+        return getattr(jinja_environment, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 AUTOESCAPE_SUFFIXES = (".html", ".htm", ".xml", ".xhtml", ".svg", ".j2")
 
@@ -34,14 +51,15 @@ def autoescape(name: str | None) -> bool:
     return name is None or name.endswith(AUTOESCAPE_SUFFIXES)
 
 
-class TemplateSyntaxError(_JinjaSyntaxError, ValueError):
-    """A template was refused because it does not parse."""
-
-
 class TemplateStore(MutableMapping[str, str]):
     """``app.templates``: template sources by name, checked as they are set."""
 
-    def __init__(self, environment: Environment, on_change: Callable[[str], None]):
+    def __init__(
+        self,
+        environment: Callable[[], jinja2.Environment],
+        on_change: Callable[[str], None],
+    ):
+        #: Gives the app's environment (made on first use).
         self._environment = environment
         self._sources: dict[str, str] = {}
         self._on_change = on_change
@@ -52,9 +70,13 @@ class TemplateStore(MutableMapping[str, str]):
             raise TypeError(
                 f"template {name!r} must be a str, not {type(source).__name__}"
             )
+        from jinja2 import TemplateSyntaxError as JinjaSyntaxError
+
+        from .jinja_environment import TemplateSyntaxError
+
         try:
-            self._environment.parse(source, name)
-        except _JinjaSyntaxError as error:
+            self._environment().parse(source, name)
+        except JinjaSyntaxError as error:
             raise TemplateSyntaxError(
                 f"template {name!r}, line {error.lineno}: {error.message}",
                 error.lineno,
@@ -78,84 +100,6 @@ class TemplateStore(MutableMapping[str, str]):
 
     def __repr__(self) -> str:
         return f"<TemplateStore {sorted(self._sources)}>"
-
-
-class AppLoader(BaseLoader):
-    """Looks in ``app.templates``, then the app's template folder, then the
-    template folders of its blueprints (in registration order), as Flask."""
-
-    def __init__(self, app: App) -> None:
-        self.app = app
-        self.store = app.templates
-        folder = app.template_folder
-        self.folder = (
-            FileSystemLoader(os.path.join(app.root_path, folder))
-            if folder is not None
-            else None
-        )
-
-    def _loaders(self) -> list[BaseLoader]:
-        own: list[BaseLoader] = [self.folder] if self.folder is not None else []
-        return [*own, *self.app.blueprint_template_loaders]
-
-    def get_source(
-        self, environment: Environment, template: str
-    ) -> tuple[str, str | None, Callable[[], bool] | None]:
-        sources = self.store._sources
-        source = sources.get(template)
-        if source is not None:
-            return source, None, lambda: sources.get(template) is source
-        for loader in self._loaders():
-            try:
-                text, filename, on_disk = loader.get_source(environment, template)
-            except TemplateNotFound:
-                continue
-
-            def uptodate(on_disk: Callable[[], bool] | None = on_disk) -> bool:
-                return template not in sources and (on_disk is None or on_disk())
-
-            return text, filename, uptodate
-        where = (
-            os.path.join(self.folder.searchpath[0], "")
-            if self.folder is not None
-            else "no template folder"
-        )
-        raise TemplateNotFound(
-            template,
-            f"template {template!r} is neither in app.templates nor in {where}",
-        )
-
-    def list_templates(self) -> list[str]:
-        names = set(self.store._sources)
-        for loader in self._loaders():
-            try:
-                names.update(loader.list_templates())
-            except (TypeError, OSError):
-                continue
-        return sorted(names)
-
-
-#: Flask's name for the app's loader.
-DispatchingJinjaLoader = AppLoader
-
-
-def create_environment(app: App) -> Environment:
-    """The app's Jinja2 environment, with Flask's template globals."""
-    from .context import g, request, session
-    from .helpers import get_flashed_messages
-    from .urls import url_for
-
-    options = {"autoescape": autoescape, "auto_reload": True, **app.jinja_options}
-    environment = app.jinja_environment(**options)
-    environment.globals.update(
-        url_for=url_for,
-        get_flashed_messages=get_flashed_messages,
-        request=request,
-        g=g,
-        session=session,
-        config=app.config,
-    )
-    return environment
 
 
 def render(app: App, template: Template, context: dict[str, Any]) -> str:

@@ -16,11 +16,9 @@ default one with default settings (then call ``app.json.response(rv)``)::
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
-import decimal
 import json
-import uuid
+import sys
 import weakref
 from collections.abc import Callable
 from typing import IO, TYPE_CHECKING, Any
@@ -38,9 +36,16 @@ def _default(value: Any) -> Any:
     """What :func:`json.dumps` cannot write by itself, as Flask converts it."""
     if isinstance(value, datetime.date):
         return http_date(value)
-    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+    # A Decimal or UUID exists only once its module is imported: don't import
+    # them here (``import protoweb`` stays light).
+    decimal, uuid = sys.modules.get("decimal"), sys.modules.get("uuid")
+    if (decimal and isinstance(value, decimal.Decimal)) or (
+        uuid and isinstance(value, uuid.UUID)
+    ):
         return str(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    if hasattr(type(value), "__dataclass_fields__"):
+        import dataclasses
+
         return dataclasses.asdict(value)
     if hasattr(value, "__html__"):
         return str(value.__html__())
