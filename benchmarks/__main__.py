@@ -113,8 +113,9 @@ def run(args: argparse.Namespace, settings: Settings) -> Results:
         results.replace = measure_route_replace(settings.replacements)
     if "import" in parts:
         progress("import time")
+        # Werkzeug alone: the floor under protoweb's and Flask's import times.
         results.imports = measure_import_time(
-            args.frameworks, settings.import_runs, progress
+            [*args.frameworks, "werkzeug"], settings.import_runs, progress
         )
     progress("done")
     return results
