@@ -17,6 +17,9 @@ from .report import Results, render, targets, write_results
 from .route_replace import measure_route_replace
 from .wsgi_throughput import measure_throughput
 
+#: The frameworks that are modules of their own (not variants of one).
+IMPORTABLE = ("protoweb", "falcon", "flask", "bottle")
+
 README = Path(__file__).with_name("README.md")
 PARTS = ("throughput", "replace", "import")
 
@@ -115,7 +118,9 @@ def run(args: argparse.Namespace, settings: Settings) -> Results:
         progress("import time")
         # Werkzeug alone: the floor under protoweb's and Flask's import times.
         results.imports = measure_import_time(
-            [*args.frameworks, "werkzeug"], settings.import_runs, progress
+            [*(name for name in args.frameworks if name in IMPORTABLE), "werkzeug"],
+            settings.import_runs,
+            progress,
         )
     progress("done")
     return results

@@ -18,9 +18,10 @@ from typing import Any
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 ViewCalls = dict[str, int]
 
-FRAMEWORKS = ("protoweb", "falcon", "flask", "bottle")
+FRAMEWORKS = ("protoweb", "protoweb-extras", "falcon", "flask", "bottle")
 FRAMEWORK_TITLES = {
     "protoweb": "protoweb",
+    "protoweb-extras": "protoweb + unused extras",
     "falcon": "Falcon",
     "flask": "Flask",
     "bottle": "Bottle",
@@ -127,6 +128,50 @@ def build_protoweb(calls: ViewCalls) -> WSGIApp:
     return app
 
 
+def build_protoweb_extras(calls: ViewCalls) -> WSGIApp:
+    """The protoweb app plus Flask-API features its four requests do not use: a
+    blueprint with its own hooks, URL processors, context processor and error
+    handler, and a loaded signals module with no receivers. They must cost the
+    four requests nothing."""
+    from protoweb import Blueprint, signals
+
+    app = build_protoweb(calls)
+    admin = Blueprint("admin", __name__, url_prefix="/admin/<lang>")
+
+    @admin.url_value_preprocessor
+    def take_lang(endpoint: str | None, values: dict[str, Any] | None) -> None:
+        if values is not None:
+            values.pop("lang", None)
+
+    @admin.url_defaults
+    def add_lang(endpoint: str, values: dict[str, Any]) -> None:
+        values.setdefault("lang", "en")
+
+    @admin.before_request
+    def check() -> None:
+        return None
+
+    @admin.after_request
+    def stamp(response: Any) -> Any:
+        return response
+
+    @admin.context_processor
+    def extra() -> dict[str, Any]:
+        return {"section": "admin"}
+
+    @admin.errorhandler(404)
+    def missing(error: Any) -> tuple[str, int]:
+        return "no such admin page", 404
+
+    @admin.route("/")
+    def dashboard() -> str:
+        return "admin"
+
+    app.register_blueprint(admin)  # type: ignore[attr-defined]
+    assert signals.request_started is not None
+    return app
+
+
 def build_flask(calls: ViewCalls) -> WSGIApp:
     from flask import Flask, render_template
     from jinja2 import DictLoader
@@ -226,6 +271,7 @@ def build_falcon(calls: ViewCalls) -> WSGIApp:
 
 BUILDERS: dict[str, Callable[[ViewCalls], WSGIApp]] = {
     "protoweb": build_protoweb,
+    "protoweb-extras": build_protoweb_extras,
     "falcon": build_falcon,
     "flask": build_flask,
     "bottle": build_bottle,

@@ -25,6 +25,8 @@ FALCON_RATIO_TARGET = 1.0
 #: On the template page Jinja2 does the work: protoweb must add (almost) nothing.
 TEMPLATE_PEER_TARGET = 0.95
 IMPORT_RATIO_TARGET = 0.6
+#: Noise between two runs of the same code here is a few percent.
+EXTRAS_RATIO_TARGET = 0.95
 PEERS = ("falcon", "flask", "bottle")
 REPLACE_TARGET_SECONDS = 0.001
 
@@ -186,6 +188,19 @@ def targets(results: Results) -> list[Target]:
                     None if value is None else value >= TEMPLATE_PEER_TARGET,
                 )
             )
+    if throughput is not None and "protoweb-extras" in throughput.rps:
+        label = REQUESTS[0].label
+        value = _median(throughput, "protoweb-extras", label) / _median(
+            throughput, "protoweb", label
+        )
+        found.append(
+            Target(
+                f"`{label}`: unused blueprint, URL processors and signals cost"
+                f" nothing (≥ {EXTRAS_RATIO_TARGET:g}x protoweb without them)",
+                _format_ratio(value),
+                value >= EXTRAS_RATIO_TARGET,
+            )
+        )
     if results.replace is not None:
         for name, seconds in (
             ("route replacement ≤ 1 ms", results.replace.replace),

@@ -38,7 +38,8 @@ _UNSET: Any = object()
 #: Whether the dispatch must call :func:`request_started`, :func:`request_finished`
 #: and :func:`end_request`; off until a feature that needs them is first used.
 extras = False
-#: :mod:`protoweb.signals` once it is imported (it sets this), else ``None``.
+#: :mod:`protoweb.signals` once a receiver connects to one of its signals (it sets
+#: this), else ``None``: importing it alone adds nothing to a request.
 signals: ModuleType | None = None
 
 

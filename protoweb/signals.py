@@ -9,8 +9,9 @@
         print("rendered", template.name)
 
 The signals are sent at the same points and with the same arguments as Flask's.
-blinker is imported only with this module, and the dispatch sends signals only
-once it has been imported, so an app that never uses them pays nothing.
+blinker is imported only with this module, and the dispatch starts sending them
+only when a receiver first connects to one, so an app that never listens (or only
+imports this module) pays nothing per request.
 """
 
 from __future__ import annotations
@@ -34,5 +35,24 @@ appcontext_pushed = _signals.signal("appcontext-pushed")
 appcontext_popped = _signals.signal("appcontext-popped")
 message_flashed = _signals.signal("message-flashed")
 
-_context.signals = sys.modules[__name__]
-_context.enable_extras()
+
+
+def _start_sending(signal: object, **_: object) -> None:
+    """A receiver connected: from now on the dispatch sends every signal."""
+    _context.signals = sys.modules[__name__]
+    _context.enable_extras()
+
+
+for _signal in (
+    template_rendered,
+    before_render_template,
+    request_started,
+    request_finished,
+    request_tearing_down,
+    got_request_exception,
+    appcontext_tearing_down,
+    appcontext_pushed,
+    appcontext_popped,
+    message_flashed,
+):
+    _signal.receiver_connected.connect(_start_sending, weak=False)

@@ -157,3 +157,26 @@ def test_flash_sends_message_flashed(fw, tmp_path):
 
     seen = record(fw, app, lambda: app.test_client().get("/"))
     assert ("message_flashed", (("category", "info"), ("message", "saved"))) in seen
+
+
+def test_signals_are_sent_from_the_first_receiver_on_not_from_the_import():
+    """Importing the module (a Flask extension may) adds nothing to a request; the
+    first receiver turns sending on."""
+    code = """
+import protoweb.signals as signals
+from protoweb import App, context
+app = App("quiet")
+app.add_url_rule("/", "index", lambda: "ok")
+app.test_client().get("/")
+print(context.signals is None, context.extras)
+seen = []
+signals.request_started.connect(
+    lambda sender, **extra: seen.append(sender), app, weak=False
+)
+app.test_client().get("/")
+print(context.signals is signals, seen == [app])
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["True", "False", "True", "True"]
