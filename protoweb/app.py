@@ -12,9 +12,8 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager, nullcontext
-from datetime import timedelta
 from functools import cached_property
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from werkzeug.exceptions import (
@@ -29,9 +28,11 @@ from werkzeug.utils import redirect as _werkzeug_redirect
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
 from . import context as _context
+from .app_config import ConfigMethods
+from .app_entry_points import EntryPoints
 from .app_templates import TemplateMethods
 from .asyncio_bridge import async_to_sync, ensure_sync
-from .config import DEFAULT_CONFIG, Config, ConfigAttribute, as_timedelta
+from .config import DEFAULT_CONFIG, Config
 from .context import AppContext, AppCtxGlobals, RequestContext, _current
 from .environ_keys import ENVIRON_ENDPOINT, ENVIRON_EXCEPTION
 from .hooks import PlanBook
@@ -60,9 +61,7 @@ if TYPE_CHECKING:
     from jinja2 import BaseLoader, Environment
 
     from .blueprints import Blueprint
-    from .cli import AppGroup
     from .serving import LiveServer
-    from .testing import TestClient
 
 F = TypeVar("F", bound=Callable[..., Any])
 ChangeListener = Callable[[str, str], None]
@@ -85,7 +84,7 @@ class _ImportedOnUse:
         return getattr(importlib.import_module(self.module), self.name)
 
 
-class App(RequestSteps, TemplateMethods, Scaffold):
+class App(RequestSteps, TemplateMethods, EntryPoints, ConfigMethods, Scaffold):
     """A web app whose routes, templates and hooks can change while it serves.
 
     The arguments are Flask's:
@@ -229,45 +228,6 @@ class App(RequestSteps, TemplateMethods, Scaffold):
         from .logging import create_logger
 
         return create_logger(self)
-
-    # Folders, config and resources.
-
-    def auto_find_instance_path(self) -> str:
-        """``instance/`` beside the app's module or package (or in the working
-        directory in a notebook); for an installed package, ``<prefix>/var``."""
-        module = sys.modules.get(self.import_name)
-        filename = getattr(module, "__file__", None)
-        if (
-            filename is None
-            or self.import_name == "__main__"
-            and not os.path.isfile(filename)
-        ):
-            return os.path.join(self.root_path, "instance")
-        folder = os.path.dirname(os.path.abspath(filename))
-        if hasattr(module, "__path__"):
-            folder = os.path.dirname(folder)
-        if os.path.basename(folder) in ("site-packages", "dist-packages"):
-            return os.path.join(sys.prefix, "var", f"{self.name}-instance")
-        return os.path.join(folder, "instance")
-
-    def make_config(self, instance_relative: bool = False) -> Config:
-        """``app.config``: Flask's defaults, paths relative to :attr:`root_path`
-        (or to :attr:`instance_path` with ``instance_relative_config``)."""
-        from .helpers import get_debug_flag
-
-        root = self.instance_path if instance_relative else self.root_path
-        defaults = dict(self.default_config)
-        defaults["DEBUG"] = get_debug_flag()
-        return self.config_class(root, defaults)
-
-    def open_instance_resource(
-        self, resource: str, mode: str = "rb", encoding: str | None = "utf-8"
-    ) -> IO[Any]:
-        """Open ``resource`` in :attr:`instance_path` (writing allowed)."""
-        path = os.path.join(self.instance_path, resource)
-        if "b" in mode:
-            return open(path, mode)
-        return open(path, mode, encoding=encoding)
 
     def send_static_file(self, filename: str) -> _WerkzeugResponse:
         """The static route's view: ``app.static_files`` first, then the folder."""
@@ -873,145 +833,6 @@ class App(RequestSteps, TemplateMethods, Scaffold):
 
         with self._own_context():
             return render(self, self.jinja_env.get_template(template_name), context)
-
-    def shell_context_processor(self, f: F) -> F:
-        """Add ``f()``'s dict to the namespace of the ``shell`` command."""
-        self.shell_context_processors.append(f)
-        return f
-
-    def make_shell_context(self) -> dict[str, Any]:
-        """The ``shell`` command's namespace: ``app``, ``g`` and what the shell
-        context processors return."""
-        from .context import g
-
-        namespace: dict[str, Any] = {"app": self, "g": g}
-        for processor in self.shell_context_processors:
-            namespace.update(processor())
-        return namespace
-
-    # Config shortcuts, testing and serving.
-
-    #: ``PERMANENT_SESSION_LIFETIME`` as a timedelta (settable, as in Flask).
-    permanent_session_lifetime = ConfigAttribute[timedelta | None](
-        "PERMANENT_SESSION_LIFETIME", get_converter=as_timedelta
-    )
-
-    @property
-    def secret_key(self) -> Any:
-        return self.config.get("SECRET_KEY")
-
-    @secret_key.setter
-    def secret_key(self, value: Any) -> None:
-        self.config["SECRET_KEY"] = value
-
-    @property
-    def debug(self) -> bool:
-        return bool(self.config.get("DEBUG"))
-
-    @debug.setter
-    def debug(self, value: bool) -> None:
-        self.config["DEBUG"] = value
-
-    @property
-    def testing(self) -> bool:
-        return bool(self.config.get("TESTING"))
-
-    @testing.setter
-    def testing(self, value: bool) -> None:
-        self.config["TESTING"] = value
-
-    @property
-    def cli(self) -> AppGroup:
-        """The app's click command group: ``@app.cli.command("init-db")`` adds a
-        command that ``protoweb --app module init-db`` runs (click loads here)."""
-        group: AppGroup | None = self.__dict__.get("_cli")
-        if group is None:
-            from .cli import AppGroup
-
-            group = self.__dict__["_cli"] = AppGroup(self.name)
-        return group
-
-    def test_client(self, use_cookies: bool = True, **kwargs: Any) -> TestClient:
-        """A test client for this app (:attr:`test_client_class`, by default
-        :class:`~protoweb.testing.TestClient`)."""
-        from .testing import TestClient
-
-        cls = self.test_client_class or TestClient
-        return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)
-
-    def test_cli_runner(self, **kwargs: Any) -> Any:
-        """A click runner for ``app.cli`` commands (:attr:`test_cli_runner_class`,
-        by default ``protoweb.testing.FlaskCliRunner``)."""
-        from . import testing
-
-        cls = self.test_cli_runner_class or testing.FlaskCliRunner
-        return cls(self, **kwargs)
-
-    def serve(
-        self, host: str = "127.0.0.1", port: int = 0, *, dev: bool = True
-    ) -> LiveServer:
-        """Start the live server in a background thread and return it at once.
-
-        :param port: ``0`` picks a free port; ``server.url`` says which.
-        :param dev: dev tools on (request log, traceback pages, live reload).
-        """
-        from .serving import LiveServer
-
-        if self.server is not None and self.server.running:
-            raise RuntimeError(f"{self!r} is already serving at {self.server.url}")
-        server = LiveServer(self, host=host, port=port, dev=dev)
-        server.start()
-        return server
-
-    def run(
-        self,
-        host: str | None = None,
-        port: int | None = None,
-        debug: bool | None = None,
-        load_dotenv: bool = True,
-        **options: Any,
-    ) -> None:
-        """Serve until interrupted (blocking), with Flask's arguments.
-
-        ``host`` and ``port`` default to ``SERVER_NAME``'s, else
-        ``127.0.0.1:5000``; ``debug`` sets :attr:`debug` (errors propagate to the
-        server). Werkzeug's debugger and reloader are never started:
-        ``use_debugger`` and ``use_reloader`` are accepted and ignored (in a
-        notebook, :meth:`serve` reloads live instead). ``load_dotenv`` loads
-        ``.env``/``.flaskenv`` if python-dotenv is installed. Other options go to
-        Werkzeug's ``run_simple`` (``threaded``, ``ssl_context``, ...).
-        Production deployments use any WSGI server with ``app`` as the callable.
-        """
-        from .helpers import get_debug_flag, get_load_dotenv
-        from .serving.live_server import run_simple
-
-        if get_load_dotenv(load_dotenv):
-            _load_dotenv()
-            if "FLASK_DEBUG" in os.environ:
-                self.debug = get_debug_flag()
-        if debug is not None:
-            self.debug = bool(debug)
-        server_name = self.config.get("SERVER_NAME") or ""
-        name_host, _, name_port = server_name.partition(":")
-        host = host or name_host or "127.0.0.1"
-        if port is None:
-            port = int(name_port) if name_port else 5000
-        options.pop("use_reloader", None)
-        options.pop("use_debugger", None)
-        options.pop("use_evalex", None)
-        run_simple(self, host, int(port), **options)
-
-
-def _load_dotenv() -> None:
-    """Load ``.env`` and ``.flaskenv`` with python-dotenv, if it is installed."""
-    try:
-        import dotenv
-    except ImportError:
-        return
-    for name in (".flaskenv", ".env"):
-        path = dotenv.find_dotenv(name, usecwd=True)
-        if path:
-            dotenv.load_dotenv(path, encoding="utf-8")
 
 
 #: Flask's name for the app class (``from protoweb.app import Flask``).
