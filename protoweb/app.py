@@ -11,10 +11,8 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
-from contextlib import AbstractContextManager, nullcontext
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import urlsplit
 
 from werkzeug.exceptions import (
     Aborter,
@@ -29,11 +27,13 @@ from werkzeug.wrappers import Response as _WerkzeugResponse
 
 from . import context as _context
 from .app_config import ConfigMethods
+from .app_contexts import ContextMethods
 from .app_entry_points import EntryPoints
 from .app_templates import TemplateMethods
+from .app_urls import UrlMethods
 from .asyncio_bridge import async_to_sync, ensure_sync
 from .config import DEFAULT_CONFIG, Config
-from .context import AppContext, AppCtxGlobals, RequestContext, _current
+from .context import AppCtxGlobals, RequestContext, _current
 from .environ_keys import ENVIRON_ENDPOINT, ENVIRON_EXCEPTION
 from .hooks import PlanBook
 from .json.provider import DefaultJSONProvider, JSONProvider
@@ -58,7 +58,7 @@ from .trusted_hosts import check_trusted_host
 from .wrappers import Request, Response
 
 if TYPE_CHECKING:
-    from jinja2 import BaseLoader, Environment
+    from jinja2 import BaseLoader
 
     from .blueprints import Blueprint
     from .serving import LiveServer
@@ -84,7 +84,15 @@ class _ImportedOnUse:
         return getattr(importlib.import_module(self.module), self.name)
 
 
-class App(RequestSteps, TemplateMethods, EntryPoints, ConfigMethods, Scaffold):
+class App(
+    RequestSteps,
+    ContextMethods,
+    UrlMethods,
+    TemplateMethods,
+    EntryPoints,
+    ConfigMethods,
+    Scaffold,
+):
     """A web app whose routes, templates and hooks can change while it serves.
 
     The arguments are Flask's:
@@ -201,14 +209,6 @@ class App(RequestSteps, TemplateMethods, EntryPoints, ConfigMethods, Scaffold):
                 host=static_host,
             )
 
-    @cached_property
-    def jinja_env(self) -> Environment:
-        """The app's Jinja2 environment, made on first use (so an app that renders
-        nothing never loads Jinja2), with the app's loader."""
-        environment = self.create_jinja_environment()
-        environment.loader = self.create_global_jinja_loader()
-        return environment
-
     def __repr__(self) -> str:
         return f"<App {self.name!r}: {len(self._table)} routes>"
 
@@ -324,29 +324,6 @@ class App(RequestSteps, TemplateMethods, EntryPoints, ConfigMethods, Scaffold):
     def endpoints(self) -> dict[str, Endpoint]:
         """The current endpoints by name (a snapshot)."""
         return dict(self._table.endpoints)
-
-    def endpoint_for_path(self, path: str, method: str | None = None) -> str | None:
-        """The endpoint that answers ``path``, or ``None`` when no route does.
-
-        Redirects the routing makes (``/items`` to ``/items/``) are followed. With
-        no ``method``, any method the path allows counts, GET first.
-        """
-        adapter = self.url_map.bind("localhost")
-        for _ in range(3):
-            wanted = method
-            if wanted is None:
-                allowed = list(adapter.allowed_methods(path))
-                named = [m for m in allowed if m not in ("HEAD", "OPTIONS")]
-                wanted = "GET" if "GET" in allowed else (named or allowed or ["GET"])[0]
-            try:
-                endpoint, _ = adapter.match(path, method=wanted)
-            except RequestRedirect as redirect:
-                path = urlsplit(redirect.new_url).path or "/"
-                continue
-            except HTTPException:
-                return None
-            return str(endpoint)
-        return None
 
     def register_blueprint(self, blueprint: Blueprint, **options: Any) -> None:
         """Register ``blueprint``'s routes, hooks, handlers and filters.
@@ -688,151 +665,6 @@ class App(RequestSteps, TemplateMethods, EntryPoints, ConfigMethods, Scaffold):
     def redirect(self, location: str, code: int = 302) -> _WerkzeugResponse:
         """A redirect response (what :func:`protoweb.redirect` calls)."""
         return _werkzeug_redirect(location, code, Response=self.response_class)
-
-    # Flask's request steps, for code that calls them inside a request context.
-
-    def do_teardown_request(self, exc: BaseException | None = None) -> None:
-        """Run the teardown-request hooks of the current request and send
-        ``request_tearing_down``; called when a request context ends."""
-        self._run_teardown(self._step_context()[1], exc)
-        signals = _context.signals
-        if signals is not None:
-            signals.request_tearing_down.send(
-                self, _async_wrapper=self.ensure_sync, exc=exc
-            )
-
-    def teardown_appcontext(self, f: F) -> F:
-        """Run ``f(error_or_None)`` when each app context ends (after each request,
-        and when a ``with app.app_context():`` block ends); replaced by name."""
-        _context.enable_extras()
-        with self._registry.lock:
-            self._appcontext_teardowns = {
-                **self._appcontext_teardowns,
-                endpoint_from_view(f): self.ensure_sync(f),
-            }
-        self._changed("hook", endpoint_from_view(f))
-        return f
-
-    @property
-    def teardown_appcontext_funcs(self) -> tuple[Callable[..., Any], ...]:
-        """The :meth:`teardown_appcontext` functions, in registration order (a
-        snapshot: register with the decorator, which replaces by name)."""
-        return tuple(self._appcontext_teardowns.values())
-
-    def has_appcontext_teardown(self) -> bool:
-        """Whether any :meth:`teardown_appcontext` function is registered."""
-        return bool(self._appcontext_teardowns)
-
-    def do_teardown_appcontext(self, exc: BaseException | None = None) -> None:
-        """Run the ``teardown_appcontext`` functions (last registered first) and
-        send ``appcontext_tearing_down``; called when an app context ends."""
-        for function in reversed(self._appcontext_teardowns.values()):
-            try:
-                function(exc)
-            except Exception:
-                logger.exception("teardown_appcontext function %r failed", function)
-        signals = _context.signals
-        if signals is not None:
-            signals.appcontext_tearing_down.send(
-                self, _async_wrapper=self.ensure_sync, exc=exc
-            )
-
-    # Contexts, URLs and templates outside a request.
-
-    def app_context(self) -> AppContext:
-        """A context for ``url_for``, templates and ``g`` outside a request."""
-        return AppContext(self)
-
-    def request_context(self, environ: dict[str, Any]) -> RequestContext:
-        """The context of the request ``environ``, matched as Flask matches it
-        (``request.endpoint``, ``url_rule``, ``view_args`` and ``blueprint`` are
-        set when a rule matches)."""
-        table = self._table
-        context = RequestContext(self, table, environ)
-        try:
-            rule, args = context.url_adapter().match(return_rule=True)
-        except HTTPException as error:
-            context.request.routing_exception = error
-            return context
-        context.url_rule = rule
-        context.view_args = dict(args)
-        context.endpoint = rule.endpoint
-        return context
-
-    def test_request_context(self, *args: Any, **kwargs: Any) -> RequestContext:
-        """A request context for a made-up request; the arguments are
-        :class:`~protoweb.testing.EnvironBuilder`'s (path, method, json, ...)."""
-        from .testing import EnvironBuilder
-
-        builder = EnvironBuilder(self, *args, **kwargs)
-        try:
-            return self.request_context(builder.get_environ())
-        finally:
-            builder.close()
-
-    def _own_context(self) -> AbstractContextManager[AppContext]:
-        """This app's current context (a request's, say) if any, else a new one."""
-        current = _current.get(None)
-        if current is not None and current.app is self:
-            return nullcontext(current)
-        return self.app_context()
-
-    def url_for(
-        self,
-        endpoint: str,
-        *,
-        _anchor: str | None = None,
-        _method: str | None = None,
-        _scheme: str | None = None,
-        _external: bool | None = None,
-        **values: Any,
-    ) -> str:
-        """The URL of ``endpoint`` (``".name"``: in the current blueprint),
-        ``values`` filling its variables (the rest: query string).
-
-        In a request the URL is relative to the request's root; outside one it
-        uses ``SERVER_NAME``, ``APPLICATION_ROOT`` and ``PREFERRED_URL_SCHEME``,
-        and is external.
-        """
-        from .urls import build_url
-
-        with self._own_context() as context:
-            return build_url(
-                self, context, endpoint, values, _anchor, _method, _scheme, _external
-            )
-
-    def inject_url_defaults(self, endpoint: str, values: dict[str, Any]) -> None:
-        """Let the ``url_defaults`` functions of the app and of ``endpoint``'s
-        blueprints fill in ``values``."""
-        from .routing import blueprint_of
-
-        for function in self._table.plans(blueprint_of(endpoint)).url_defaults:
-            function(endpoint, values)
-
-    def handle_url_build_error(
-        self, error: BuildError, endpoint: str, values: dict[str, Any]
-    ) -> str:
-        """``url_for`` could not build: ask each of
-        :attr:`url_build_error_handlers`; the first URL one returns is used, else
-        ``error`` is raised."""
-        for handler in self.url_build_error_handlers:
-            try:
-                rv = handler(error, endpoint, values)
-            except BuildError as next_error:
-                error = next_error
-                continue
-            if rv is not None:
-                return rv
-        if error is sys.exc_info()[1]:
-            raise
-        raise error
-
-    def render_template(self, template_name: str, **context: Any) -> str:
-        """Render one of this app's templates, with or without a request."""
-        from .templating import render
-
-        with self._own_context():
-            return render(self, self.jinja_env.get_template(template_name), context)
 
 
 #: Flask's name for the app class (``from protoweb.app import Flask``).

@@ -5,6 +5,7 @@ environment and loader hooks Flask subclasses override."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from .context import _current
@@ -21,6 +22,22 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 class TemplateMethods:
     """Template registration and context, mixed into :class:`~protoweb.App`."""
+
+    @cached_property
+    def jinja_env(self) -> Environment:
+        """The app's Jinja2 environment, made on first use (so an app that renders
+        nothing never loads Jinja2), with the app's loader."""
+        environment = self.create_jinja_environment()
+        environment.loader = self.create_global_jinja_loader()
+        return environment
+
+    def render_template(self, template_name: str, **context: Any) -> str:
+        """Render one of this app's templates, with or without a request."""
+        from .templating import render
+
+        app = cast("App", self)
+        with app._own_context():
+            return render(app, self.jinja_env.get_template(template_name), context)
 
     def template_filter(self, name: str | None = None) -> Callable[[F], F]:
         """Decorate a Jinja filter (named ``name``, or the function's name)."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, cast
 from werkzeug.exceptions import Aborter, HTTPException
 from werkzeug.routing import MapAdapter
 
+from . import context as _context
 from .context import _current
 
 if TYPE_CHECKING:
@@ -114,6 +115,17 @@ class RequestSteps:
         context, endpoint = app._step_context()
         rv = app._handle_exception(context, endpoint, e)
         return app.finalize_request(rv, from_error_handler=True)
+
+    def do_teardown_request(self, exc: BaseException | None = None) -> None:
+        """Run the teardown-request hooks of the current request and send
+        ``request_tearing_down``; called when a request context ends."""
+        app = cast("App", self)
+        app._run_teardown(app._step_context()[1], exc)
+        signals = _context.signals
+        if signals is not None:
+            signals.request_tearing_down.send(
+                app, _async_wrapper=app.ensure_sync, exc=exc
+            )
 
     def raise_routing_exception(self, request: Request) -> NoReturn:
         """Raise the error routing gave ``request`` (a 404, 405 or redirect)."""
