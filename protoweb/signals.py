@@ -43,16 +43,5 @@ def _start_sending(signal: object, **_: object) -> None:
     _context.enable_extras()
 
 
-for _signal in (
-    template_rendered,
-    before_render_template,
-    request_started,
-    request_finished,
-    request_tearing_down,
-    got_request_exception,
-    appcontext_tearing_down,
-    appcontext_pushed,
-    appcontext_popped,
-    message_flashed,
-):
+for _signal in _signals.values():
     _signal.receiver_connected.connect(_start_sending, weak=False)
