@@ -11,7 +11,7 @@ from werkzeug.utils import redirect as _werkzeug_redirect
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
 from .json import jsonify as jsonify
-from .json.provider import dumps_json, fast_dumps
+from .json.provider import JSON_MIMETYPE, fast_dumps
 from .wrappers import Response
 
 _HTMLResponse = Response
@@ -19,7 +19,6 @@ _HTMLResponse = Response
 StartResponse = Callable[..., Any]
 
 HTML_TYPE = "text/html; charset=utf-8"
-JSON_TYPE = "application/json"
 
 
 def write_plain(
@@ -40,7 +39,7 @@ def write_plain(
         if dumps is None:
             return None
         body = dumps(rv).encode()
-        content_type = JSON_TYPE
+        content_type = JSON_MIMETYPE
     elif kind is bytes:
         body = rv
         content_type = HTML_TYPE
@@ -57,9 +56,9 @@ def write_plain(
 def to_response(
     rv: Any,
     endpoint: str | None,
-    response_class: type[Response] = Response,
-    environ: dict[str, Any] | None = None,
-    json_response: Callable[[Any], _WerkzeugResponse] | None = None,
+    response_class: type[Response],
+    environ: dict[str, Any] | None,
+    json_response: Callable[[Any], _WerkzeugResponse],
 ) -> _WerkzeugResponse:
     """Convert a view's return value into a response, as Flask's ``make_response``.
 
@@ -97,27 +96,14 @@ def to_response(
             rv = response_class(rv, status=status, headers=headers)  # type: ignore[arg-type]
             status = headers = None
         elif isinstance(rv, (dict, list)):
-            if json_response is not None:
-                rv = json_response(rv)
-            else:
-                rv = response_class(dumps_json(rv), mimetype=JSON_TYPE)
+            rv = json_response(rv)
         elif isinstance(rv, _WerkzeugResponse) or callable(rv):
             try:
                 rv = response_class.force_type(rv, environ)
             except TypeError as error:
-                raise TypeError(
-                    f"{error}\nThe view function for {endpoint!r} did not return a"
-                    " valid response. The return type must be a string, dict, list,"
-                    " tuple with headers or status, Response instance, or WSGI"
-                    f" callable, but it was a {type(rv).__name__}."
-                ) from None
+                raise TypeError(f"{error}\n{_wrong_type(endpoint, rv)}") from None
         else:
-            raise TypeError(
-                f"The view function for {endpoint!r} did not return a valid"
-                " response. The return type must be a string, dict, list, tuple with"
-                " headers or status, Response instance, or WSGI callable, but it was"
-                f" a {type(rv).__name__}."
-            )
+            raise TypeError(_wrong_type(endpoint, rv))
     if status is not None:
         if isinstance(status, (str, bytes, bytearray)):
             rv.status = status
@@ -126,6 +112,16 @@ def to_response(
     if headers:
         rv.headers.update(headers)
     return rv
+
+
+def _wrong_type(endpoint: str | None, rv: Any) -> str:
+    """The error message for a view that returned something of the wrong type."""
+    return (
+        f"The view function for {endpoint!r} did not return a valid response. The"
+        " return type must be a string, dict, list, tuple with headers or status,"
+        " Response instance, or WSGI callable, but it was a"
+        f" {type(rv).__name__}."
+    )
 
 
 def redirect(
