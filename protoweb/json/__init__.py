@@ -11,7 +11,7 @@ import json as _json
 from typing import IO, TYPE_CHECKING, Any
 
 from ..context import _current
-from .provider import JSON_MIMETYPE, _default, dumps_json
+from .provider import JSON_MIMETYPE, _default, dumps_json, response_value
 
 if TYPE_CHECKING:
     from ..wrappers import Response
@@ -69,11 +69,5 @@ def jsonify(*args: Any, **kwargs: Any) -> Response:
         return app.json.response(*args, **kwargs)
     from ..wrappers import Response
 
-    if args and kwargs:
-        raise TypeError("jsonify() takes either args or kwargs, not both")
-    value: Any = None
-    if len(args) == 1:
-        value = args[0]
-    elif args or kwargs:
-        value = args or kwargs
+    value = response_value(args, kwargs, "jsonify()")
     return Response(dumps_json(value), mimetype=JSON_MIMETYPE)

@@ -62,6 +62,17 @@ def dumps_json(value: Any) -> str:
     return _COMPACT.encode(value) + "\n"
 
 
+def response_value(args: tuple[Any, ...], kwargs: dict[str, Any], caller: str) -> Any:
+    """The value a JSON response of ``args`` or ``kwargs`` writes: the one
+    argument, the tuple of several (a list), the keywords, or ``None``; ``caller``
+    names the function in the error for giving both."""
+    if args and kwargs:
+        raise TypeError(f"{caller} takes either args or kwargs, not both")
+    if len(args) == 1:
+        return args[0]
+    return args or kwargs or None
+
+
 class JSONProvider:
     """The JSON operations of an app (``app.json``); subclass to use another
     library, and set ``App.json_provider_class``.
@@ -91,13 +102,7 @@ class JSONProvider:
     def _prepare_response_obj(
         self, args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> Any:
-        if args and kwargs:
-            raise TypeError("app.json.response() takes either args or kwargs, not both")
-        if not args and not kwargs:
-            return None
-        if len(args) == 1:
-            return args[0]
-        return args or kwargs
+        return response_value(args, kwargs, "app.json.response()")
 
     def response(self, *args: Any, **kwargs: Any) -> Response:
         """A JSON response of one value, several (a list) or keywords (a dict)."""
