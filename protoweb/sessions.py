@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from werkzeug.datastructures import CallbackDict
 
-from .config import as_timedelta
 from .json.tag import TaggedJSONSerializer
 
 if TYPE_CHECKING:
@@ -148,8 +147,8 @@ class SessionInterface:
 
 
 def permanent_session_lifetime(app: Any) -> timedelta:
-    """``PERMANENT_SESSION_LIFETIME`` as a timedelta (it may be given in seconds)."""
-    return as_timedelta(app.config["PERMANENT_SESSION_LIFETIME"]) or timedelta(0)
+    """``app.permanent_session_lifetime``, or no time at all when it is ``None``."""
+    return app.permanent_session_lifetime or timedelta(0)
 
 
 def _sha1(data: bytes = b"") -> Any:
