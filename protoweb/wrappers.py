@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
+from .routing import blueprint_of
+
 if TYPE_CHECKING:
     from werkzeug.exceptions import HTTPException
     from werkzeug.routing import Rule
@@ -29,10 +31,7 @@ class Request(_WerkzeugRequest):
     @property
     def blueprint(self) -> str | None:
         """The (dotted) name of the blueprint whose view matched, if any."""
-        endpoint = self.endpoint
-        if endpoint is not None and "." in endpoint:
-            return endpoint.rpartition(".")[0]
-        return None
+        return blueprint_of(self.endpoint)
 
     @property
     def blueprints(self) -> list[str]:
