@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from werkzeug.local import LocalProxy
 
 if TYPE_CHECKING:
-    from werkzeug.routing import MapAdapter, Rule
+    from werkzeug.routing import Map, MapAdapter, Rule
     from werkzeug.wrappers import Response
 
     from .app import App
@@ -308,17 +308,7 @@ class RequestContext(AppContext):
 
     def url_adapter(self) -> MapAdapter:
         if self._adapter is None:
-            # As Flask: with host matching the request's host decides; without
-            # subdomain matching, SERVER_NAME does not restrict the host.
-            server_name = self.app.config.get("SERVER_NAME")
-            subdomain = None
-            if self.table.map.host_matching:
-                server_name = None
-            elif not self.app.subdomain_matching:
-                subdomain = self.table.map.default_subdomain or ""
-            self._adapter = self.table.map.bind_to_environ(
-                self.environ, server_name=server_name, subdomain=subdomain
-            )
+            self._adapter = bind_to_request(self.app, self.table.map, self.environ)
         return self._adapter
 
     def copy(self) -> RequestContext:
@@ -380,6 +370,21 @@ class RequestContext(AppContext):
             f"<RequestContext {environ.get('REQUEST_METHOD')}"
             f" {environ.get('PATH_INFO')!r} of {self.app.name!r}>"
         )
+
+
+def bind_to_request(app: App, url_map: Map, environ: dict[str, Any]) -> MapAdapter:
+    """``url_map`` bound to a request, as Flask binds it: with host matching the
+    request's host decides; without subdomain matching, ``SERVER_NAME`` does not
+    restrict the host."""
+    server_name = app.config.get("SERVER_NAME")
+    subdomain = None
+    if url_map.host_matching:
+        server_name = None
+    elif not app.subdomain_matching:
+        subdomain = url_map.default_subdomain or ""
+    return url_map.bind_to_environ(
+        environ, server_name=server_name, subdomain=subdomain
+    )
 
 
 def open_session(app: App, request: Request) -> SessionMixin:

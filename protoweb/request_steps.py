@@ -16,7 +16,7 @@ from werkzeug.exceptions import Aborter, HTTPException
 from werkzeug.routing import MapAdapter
 
 from . import context as _context
-from .context import _current
+from .context import _current, bind_to_request
 
 if TYPE_CHECKING:
     from werkzeug.wrappers import Response
@@ -150,15 +150,7 @@ class RequestSteps:
         app = cast("App", self)
         map_ = app._table.map
         if request is not None:
-            server_name = app.config.get("SERVER_NAME")
-            subdomain = None
-            if map_.host_matching:
-                server_name = None
-            elif not app.subdomain_matching:
-                subdomain = map_.default_subdomain or ""
-            return map_.bind_to_environ(
-                request.environ, server_name=server_name, subdomain=subdomain
-            )
+            return bind_to_request(app, map_, request.environ)
         if app.config.get("SERVER_NAME") is None:
             return None
         return map_.bind(
