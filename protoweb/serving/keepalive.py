@@ -69,12 +69,12 @@ class KeepAliveRequestHandler(WSGIRequestHandler):
 
     def setup(self) -> None:
         super().setup()
-        server = self.server
+        limits = self.server.limits
         self.reader = DeadlineReader(
             self.connection,
-            server.request_timeout,
-            server.request_deadline,
-            server.max_header_bytes,
+            limits.idle_timeout,
+            limits.request_deadline,
+            limits.max_header_bytes,
         )
         self.rfile = io.BufferedReader(self.reader)
 
