@@ -88,8 +88,7 @@ class KeepAliveRequestHandler(WSGIRequestHandler):
             return
         environ = self.environ = self.make_environ()
         environ[ENVIRON_REQUEST_HEADERS] = self.headers
-        body = self._body_stream(environ)
-        if body is None:
+        if self._body_stream(environ) is None:
             return
         response = ResponseWriter(self, environ["REQUEST_METHOD"] == "HEAD")
         try:
@@ -114,7 +113,7 @@ class KeepAliveRequestHandler(WSGIRequestHandler):
             self.close_connection = True
         if not self.close_connection:
             try:
-                self._finish_body(body)
+                self._finish_body()
             except Exception:
                 self.close_connection = True
 
@@ -197,11 +196,12 @@ class KeepAliveRequestHandler(WSGIRequestHandler):
         body = self.request_body
         return body is not None and body.limit - body.tell() > DRAIN_LIMIT
 
-    def _finish_body(self, body: Any) -> None:
+    def _finish_body(self) -> None:
         """Drain what the app left of the body, or give up the connection."""
-        if not isinstance(body, LimitedStream) or body.is_exhausted:
+        body = self.request_body
+        if body is None or body.is_exhausted:
             return
-        if body.limit - body.tell() <= DRAIN_LIMIT:
+        if not self.body_too_long_to_drain():
             body.exhaust()
             if not body.is_exhausted:
                 self.close_connection = True
