@@ -22,6 +22,7 @@ from typing import IO, TYPE_CHECKING, Any, cast
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wsgi import LimitedStream
 
+from ..digits import is_ascii_digits
 from ..environ_keys import ENVIRON_REQUEST_HEADERS
 from .chunked_input import StrictDechunkedInput
 from .request_reader import (
@@ -45,11 +46,6 @@ DISCARD_SECONDS = 1.0
 DISCARD_LIMIT = 64 * 1024 * 1024
 
 _VERSIONS = frozenset(("HTTP/1.0", "HTTP/1.1", "HTTP/0.9"))
-
-
-def is_ascii_digits(text: str) -> bool:
-    """``0``-``9`` only (``str.isdigit`` also takes ``²`` and other digits)."""
-    return text.isascii() and text.isdigit()
 
 
 class KeepAliveRequestHandler(WSGIRequestHandler):
