@@ -39,7 +39,7 @@ from typing import Any
 from . import BenchmarkError
 from .apps import REQUESTS, build_app
 from .report import write_section
-from .subprocesses import python_env
+from .subprocesses import start_server
 
 SERVERS = ("protoweb", "protoweb-nodev", "flask")
 TITLES = {
@@ -144,21 +144,14 @@ class ServerProcess:
 
     @classmethod
     def start(cls, name: str) -> ServerProcess:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.live_server", "serve", name],
-            cwd=Path(__file__).resolve().parent.parent,
-            env=python_env(),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
+        process, port = start_server(
+            f"server {name}",
+            "benchmarks.live_server",
+            "serve",
+            name,
             stderr=subprocess.DEVNULL,
-            text=True,
         )
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        if not line.startswith("ready "):
-            process.kill()
-            raise BenchmarkError(f"server {name} did not start: {line!r}")
-        return cls(name, process, int(line.split()[1]))
+        return cls(name, process, port)
 
     def cpu_seconds(self) -> float:
         with open(f"/proc/{self.process.pid}/stat", encoding="ascii") as stat:

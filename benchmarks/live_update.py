@@ -40,7 +40,7 @@ from typing import Any
 
 from . import BenchmarkError
 from .report import machine_info, write_section
-from .subprocesses import start_module
+from .subprocesses import serve_changes, start_server
 
 CSS_TARGET_MS = 50.0
 HTML_TARGET_MS = 100.0
@@ -96,7 +96,7 @@ def stylesheet(version: int) -> str:
 
 def serve() -> None:
     """The server process: one page; change it on command, print when done."""
-    from protoweb import App, LiveServer
+    from protoweb import App
 
     app = App("live_update_bench", root_path=tempfile.gettempdir())
     app.templates["page.html"] = page_template(0)
@@ -108,20 +108,16 @@ def serve() -> None:
 
         return index
 
-    app.add_url_rule("/", "index", make_view(0))
-    server = LiveServer(app).start()
-    print(f"ready {server.port}", flush=True)
-    for line in sys.stdin:
-        kind, version_text = line.split()
-        version = int(version_text)
+    def change(kind: str, version: int) -> None:
         if kind == "route":
             app.add_url_rule("/", "index", make_view(version))
         elif kind == "template":
             app.templates["page.html"] = page_template(version)
         else:
             app.static_files["site.css"] = stylesheet(version)
-        print(time.time(), flush=True)
-    server.stop()
+
+    app.add_url_rule("/", "index", make_view(0))
+    serve_changes(app, change, time.time)
 
 
 @dataclass
@@ -136,12 +132,10 @@ class Bench:
     """The server process, the browser page, and the state both are in."""
 
     def __init__(self, page: Any) -> None:
-        self.process = start_module("benchmarks.live_update", "serve")
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
-        if not line.startswith("ready "):
-            raise BenchmarkError(f"the live server did not start: {line!r}")
-        self.url = f"http://127.0.0.1:{line.split()[1]}/"
+        self.process, port = start_server(
+            "the live server", "benchmarks.live_update", "serve"
+        )
+        self.url = f"http://127.0.0.1:{port}/"
         self.page = page
         self.versions = {kind: 0 for kind in KINDS}
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import BenchmarkError
-from .subprocesses import REPO_ROOT, python_env
+from .subprocesses import python_env, serve_changes, start_server
 
 PROTOWEB_TARGET_MS = 5.0
 FLASK_APP = """from flask import Flask
@@ -47,7 +47,7 @@ def index():
 
 def serve() -> None:
     """The protoweb side: serve, and replace on command (``route N``/``template N``)."""
-    from protoweb import App, LiveServer
+    from protoweb import App
 
     app = App("latency", root_path=tempfile.gettempdir())
     app.templates["page.html"] = "v0"
@@ -58,18 +58,15 @@ def serve() -> None:
 
         return index
 
-    app.add_url_rule("/", "index", make_view(0))
-    server = LiveServer(app).start()
-    print(f"ready {server.port}", flush=True)
-    for line in sys.stdin:
-        kind, version = line.split()
+    def change(kind: str, version: int) -> None:
         if kind == "route":
-            app.add_url_rule("/", "index", make_view(int(version)))
+            app.add_url_rule("/", "index", make_view(version))
         else:
             app.add_url_rule("/", "index", lambda: app.render_template("page.html"))
             app.templates["page.html"] = f"v{version}"
-        print(time.monotonic(), flush=True)
-    server.stop()
+
+    app.add_url_rule("/", "index", make_view(0))
+    serve_changes(app, change, time.monotonic)
 
 
 class Poller(threading.Thread):
@@ -113,20 +110,12 @@ class Latencies:
 
 
 def measure_protoweb(trials: int) -> tuple[list[float], list[float]]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "benchmarks.reload_latency", "serve"],
-        cwd=REPO_ROOT,
-        env=python_env(),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
+    process, port = start_server(
+        "the protoweb server", "benchmarks.reload_latency", "serve"
     )
     assert process.stdin is not None and process.stdout is not None
     try:
-        line = process.stdout.readline()
-        if not line.startswith("ready "):
-            raise BenchmarkError(f"the protoweb server did not start: {line!r}")
-        poller = Poller(int(line.split()[1]))
+        poller = Poller(port)
         poller.start()
         results: dict[str, list[float]] = {"route": [], "template": []}
         version = 0

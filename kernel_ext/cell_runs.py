@@ -191,11 +191,12 @@ class CellRunTracker:
                 )
                 break
         for kind, endpoint in run.defined:
-            routes = ("route", "bp_route")
-            view = history.views.get(endpoint) if kind in routes else None
+            if kind not in definitions.ROUTE_KINDS:
+                continue
+            view = history.views.get(endpoint)
             if view is not None and view.execution_count == provisional:
                 history.views[endpoint] = replace(view, execution_count=final)
-            if kind in routes and history.view_cells.get(endpoint) == provisional:
+            if history.view_cells.get(endpoint) == provisional:
                 history.view_cells[endpoint] = final
 
     def _remove(self, items: set[Item]) -> None:

@@ -19,9 +19,9 @@ from protoweb.hooks import Hooks
 
 from .ownership import Item
 
-#: The Jinja tables an app's filters, tests and globals live in.
 #: The items a cell owns that are routes: the app's and its blueprints'.
 ROUTE_KINDS = frozenset({"route", "bp_route"})
+#: The Jinja tables an app's filters, tests and globals live in.
 JINJA_KINDS = ("filters", "tests", "globals")
 #: Item kinds this module handles.
 KINDS = frozenset(

@@ -75,7 +75,7 @@ def notebook_prototype(path: str) -> Iterator[Prototype]:
 
     :raises ExportError: the notebook cannot be read, or a cell fails.
     """
-    from .extension import current_workbench
+    from .extension import APP_PREAMBLE, current_workbench
 
     cells = read_notebook(path)
     config = Config()
@@ -114,10 +114,9 @@ def notebook_prototype(path: str) -> Iterator[Prototype]:
         if bench is not None:
             yield bench.prototype()
         else:
-            preamble = "from protoweb import App\n\napp = App(__name__)\n"
             yield Prototype(
                 app=shell.user_ns["app"],
-                cells=[cell_run(preamble), *ran],
+                cells=[cell_run(APP_PREAMBLE), *ran],
             )
     finally:
         if loaded is None:

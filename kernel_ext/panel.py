@@ -110,19 +110,15 @@ class Panel:
         status = render.status_line(self.bench)
         return panel_html.STYLE + panel_html.header_html(status, base_url, count)
 
-    def _records(self) -> list[RequestRecord]:
+    def _all_records(self) -> list[RequestRecord]:
+        """The request log's records, oldest first (none before there is a log)."""
         log = self.bench.log
-        records = log.records() if log is not None else []
-        return [r for r in records if not _quiet(r)][-LATEST:]
+        return log.records() if log is not None else []
 
-    def _last_error(self) -> RequestRecord | None:
-        log = self.bench.log
-        errors = log.errors() if log is not None else []
-        return errors[-1] if errors else None
-
-    def _error_html(self) -> str:
-        record = self._last_error()
-        if record is None or not record.error:
+    def _error_html(self, records: list[RequestRecord]) -> str:
+        """The last of ``records`` whose view raised, with its traceback."""
+        record = next((r for r in reversed(records) if r.error), None)
+        if record is None:
             return ""
         label = self.bench.history.cell_label(record.endpoint)
         traceback = render.cell_names(record.error, self.bench.shell)
@@ -136,11 +132,13 @@ class Panel:
     def _render_widgets(self) -> None:
         base = self._base_url()
         rows = render.route_rows(self.bench.app, self.bench)
+        records = self._all_records()
+        shown = [r for r in records if not _quiet(r)][-LATEST:]
         values = (
             self._header_html(base, len(rows)),
             panel_html.routes_html(rows, base),
-            panel_html.requests_html(self._records()),
-            self._error_html(),
+            panel_html.requests_html(shown),
+            self._error_html(records),
             panel_html.outputs_html(self._outputs()),
         )
         with self._render_lock:
@@ -148,7 +146,8 @@ class Panel:
             for widget, value in zip((*widgets, self.outputs), values, strict=True):
                 if widget.value != value:
                     widget.value = value
-            self._render_cell_lines(rows, base)
+            for cell_id, line in list(self.cell_lines.items()):
+                self._render_cell_line(cell_id, line, rows, base, records)
 
     def html(self) -> str:
         base = self._base_url()
@@ -156,7 +155,7 @@ class Panel:
         return (
             f'<div class="protoweb-panel">{self._header_html(base, len(rows))}'
             f"{panel_html.section('routes')}{panel_html.routes_html(rows, base)}"
-            f"{self._error_html()}</div>"
+            f"{self._error_html(self._all_records())}</div>"
         )
 
     def text(self) -> str:
@@ -187,11 +186,7 @@ class Panel:
         self.cell_lines[cell_id] = line
         rows = render.route_rows(self.bench.app, self.bench)
         self._render_cell_line(
-            cell_id,
-            line,
-            rows,
-            self._base_url(),
-            self.bench.log.records() if self.bench.log is not None else [],
+            cell_id, line, rows, self._base_url(), self._all_records()
         )
         # where widgets do not render (a saved notebook's HTML, a text front
         # end) the line's routes, not the widget's repr
@@ -208,14 +203,6 @@ class Panel:
             for row in rows
             if any(owner((kind, row.endpoint)) == cell_id for kind in ROUTE_KINDS)
         ]
-
-    def _render_cell_lines(self, rows: list[RouteRow], base_url: str) -> None:
-        if not self.cell_lines:
-            return
-        log = self.bench.log
-        records = log.records() if log is not None else []
-        for cell_id, line in list(self.cell_lines.items()):
-            self._render_cell_line(cell_id, line, rows, base_url, records)
 
     def _render_cell_line(
         self,

@@ -30,10 +30,6 @@ def _require_server(bench: Workbench) -> None:
         )
 
 
-def _path(path: str) -> str:
-    return path if path.startswith("/") else f"/{path}"
-
-
 @verb("status", "", "the URL, templates, static files and request counts")
 def status(bench: Workbench, args: Any) -> None:
     print(render.status_text(bench))
@@ -76,7 +72,7 @@ def show(bench: Workbench, args: Any) -> None:
     from IPython.display import display
 
     _require_server(bench)
-    url = public_url.join(bench.public_url, _path(args.path))
+    url = public_url.join(bench.public_url, args.path)
     html = (
         f'<iframe src="{escape(url)}" width="100%" height="{args.height}"'
         ' style="border:1px solid #ccc" loading="lazy"></iframe>'
@@ -95,7 +91,7 @@ def open_(bench: Workbench, args: Any) -> None:
     from IPython.display import display
 
     _require_server(bench)
-    url = public_url.join(bench.public_url, _path(args.path))
+    url = public_url.join(bench.public_url, args.path)
     if getattr(bench.shell, "kernel", None) is not None:
         # Only when just run: a saved notebook opened later must not open tabs.
         now_ms = int(time.time() * 1000)

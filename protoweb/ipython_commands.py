@@ -7,12 +7,11 @@ rest of the command line, and ``import protoweb``, never loads it.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
-if TYPE_CHECKING:
-    pass
+from .script_info import ScriptInfo
 
 
 @click.command(
@@ -41,7 +40,6 @@ def repl_command(
             ' install them with: pip install "protoweb-cells[jupyter]"'
         ) from None
 
-    from .cli import ScriptInfo
     from .serving import PortInUseError
 
     if info is None:

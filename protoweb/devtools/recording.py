@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from ..digits import is_ascii_digits
 from ..environ_keys import ENVIRON_ENDPOINT, ENVIRON_REQUEST_HEADERS
 from ..responses import StartResponse
 from .log import BODY_LIMIT, RequestLog, RequestRecord, capped_headers
@@ -135,7 +136,7 @@ class Exchange:
             if kind == _CONTENT_TYPE:
                 content_type = value
             elif kind == _CONTENT_LENGTH:
-                length = int(value) if value.isdigit() else -1
+                length = int(value) if is_ascii_digits(value) else -1
             elif kind == _CONTENT_ENCODING:
                 encoded = True
         self.content_type = content_type

@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from ..digits import is_ascii_digits
 from .page_deps import RELOAD, Action, Change, Pages
 
 #: URL paths under this prefix belong to the live server, not the app.
@@ -125,7 +126,7 @@ class ReloadHub:
         token, _, count = since.partition(".")
         with self._condition:
             self.clients += 1
-            current = token == self.token and count.isdigit()
+            current = token == self.token and is_ascii_digits(count)
             seen = int(count) if current else 0
             if seen > self.changes:
                 current = False

@@ -66,10 +66,7 @@ class LiveHTTPServer(ThreadedWSGIServer):
         handler: type[WSGIRequestHandler] = KeepAliveRequestHandler,
     ) -> None:
         self.limits = limits or ServerLimits()
-        self.request_timeout = self.limits.idle_timeout
-        self.request_deadline = self.limits.request_deadline
         self.max_connections = self.limits.connection_cap()
-        self.max_header_bytes = self.limits.max_header_bytes
         #: How many connections were answered 503 for being over the cap.
         self.refused_connections = 0
         self._backoff = threading.Event()

@@ -22,6 +22,7 @@ from typing import IO, TYPE_CHECKING, Any, cast
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wsgi import LimitedStream
 
+from ..digits import is_ascii_digits
 from ..environ_keys import ENVIRON_REQUEST_HEADERS
 from .chunked_input import StrictDechunkedInput
 from .request_reader import (
@@ -47,11 +48,6 @@ DISCARD_LIMIT = 64 * 1024 * 1024
 _VERSIONS = frozenset(("HTTP/1.0", "HTTP/1.1", "HTTP/0.9"))
 
 
-def is_ascii_digits(text: str) -> bool:
-    """``0``-``9`` only (``str.isdigit`` also takes ``²`` and other digits)."""
-    return text.isascii() and text.isdigit()
-
-
 class KeepAliveRequestHandler(WSGIRequestHandler):
     """Werkzeug's request handler, keeping HTTP/1.1 connections open between requests.
 
@@ -69,12 +65,12 @@ class KeepAliveRequestHandler(WSGIRequestHandler):
 
     def setup(self) -> None:
         super().setup()
-        server = self.server
+        limits = self.server.limits
         self.reader = DeadlineReader(
             self.connection,
-            server.request_timeout,
-            server.request_deadline,
-            server.max_header_bytes,
+            limits.idle_timeout,
+            limits.request_deadline,
+            limits.max_header_bytes,
         )
         self.rfile = io.BufferedReader(self.reader)
 
@@ -88,8 +84,7 @@ class KeepAliveRequestHandler(WSGIRequestHandler):
             return
         environ = self.environ = self.make_environ()
         environ[ENVIRON_REQUEST_HEADERS] = self.headers
-        body = self._body_stream(environ)
-        if body is None:
+        if self._body_stream(environ) is None:
             return
         response = ResponseWriter(self, environ["REQUEST_METHOD"] == "HEAD")
         try:
@@ -114,7 +109,7 @@ class KeepAliveRequestHandler(WSGIRequestHandler):
             self.close_connection = True
         if not self.close_connection:
             try:
-                self._finish_body(body)
+                self._finish_body()
             except Exception:
                 self.close_connection = True
 
@@ -197,11 +192,12 @@ class KeepAliveRequestHandler(WSGIRequestHandler):
         body = self.request_body
         return body is not None and body.limit - body.tell() > DRAIN_LIMIT
 
-    def _finish_body(self, body: Any) -> None:
+    def _finish_body(self) -> None:
         """Drain what the app left of the body, or give up the connection."""
-        if not isinstance(body, LimitedStream) or body.is_exhausted:
+        body = self.request_body
+        if body is None or body.is_exhausted:
             return
-        if body.limit - body.tell() <= DRAIN_LIMIT:
+        if not self.body_too_long_to_drain():
             body.exhaust()
             if not body.is_exhausted:
                 self.close_connection = True

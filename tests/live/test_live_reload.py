@@ -428,3 +428,17 @@ def test_the_script_is_safe_inside_html() -> None:
     assert script.count(b"</script>") == 1
     assert b"/a&quot;&gt;&lt;/script&gt;&lt;b&gt;/__protoweb__/live.js" in script
     assert b'data-page="1&quot;"' in script
+
+
+@pytest.mark.parametrize("count", ["%C2%B2", "x", ""])
+def test_a_malformed_version_is_treated_as_stale(
+    client: Client, server: LiveServer, count: str
+) -> None:
+    """``since`` comes from the client: a non-ASCII digit (``²`` passes
+    ``str.isdigit``) is an unknown version, answered with a reload, not a 500."""
+    _, since = served_page(client.get("/page").body)
+    token = since.partition(".")[0]
+    with EventStream(server.port, f"{token}.{count}") as stream:
+        event = stream.next_event()
+    assert event["event"] == "change"
+    assert json.loads(event["data"])["action"] == "reload"
