@@ -118,7 +118,7 @@ class Panel:
     def _error_html(self, records: list[RequestRecord]) -> str:
         """The last of ``records`` whose view raised, with its traceback."""
         record = next((r for r in reversed(records) if r.error), None)
-        if record is None:
+        if record is None or record.error is None:
             return ""
         label = self.bench.history.cell_label(record.endpoint)
         traceback = render.cell_names(record.error, self.bench.shell)
