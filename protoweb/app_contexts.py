@@ -70,13 +70,14 @@ class ContextMethods:
         """Run ``f(error_or_None)`` when each app context ends (after each request,
         and when a ``with app.app_context():`` block ends); replaced by name."""
         app = cast("App", self)
+        name = endpoint_from_view(f)
         _context.enable_extras()
         with app._registry.lock:
             app._appcontext_teardowns = {
                 **app._appcontext_teardowns,
-                endpoint_from_view(f): app.ensure_sync(f),
+                name: app.ensure_sync(f),
             }
-        app._changed("hook", endpoint_from_view(f))
+        app._changed("hook", name)
         return f
 
     @property

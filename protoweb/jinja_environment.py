@@ -121,9 +121,7 @@ class Environment(jinja2.Environment):
         self._globals_changed()
 
     def _globals_changed(self) -> None:
-        shared = getattr(self, "_shared_globals", None)
-        if shared is None:
-            return
+        shared = self._shared_globals
         for reference in list(self._template_globals.values()):
             template_globals = reference()
             if template_globals is not None:
